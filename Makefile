@@ -1,0 +1,47 @@
+# Wraps CMake. `make run` and `make test` install missing Debian packages,
+# configure, build and then run.
+
+BUILD ?= build
+JOBS ?= 2
+DB ?= parlay-settler.db
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: all deps build run test test-asan coverage format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/parlay-settler demo --db $(DB) --data data/nfl
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Unit and scenario tests under AddressSanitizer and UBSan.
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPARLAY_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -E 'RealNfl|Cli'
+
+# Line coverage of the whole tree with gcovr; the report lists rules and
+# engine files first.
+coverage: deps
+	cmake -S . -B build-coverage -DCMAKE_BUILD_TYPE=Debug -DPARLAY_COVERAGE=ON
+	cmake --build build-coverage -j $(JOBS)
+	cd build-coverage && ctest --output-on-failure -j $(JOBS)
+	gcovr --root . --filter 'src/' --exclude-unreachable-branches \
+	  --object-directory build-coverage --print-summary \
+	  --txt build-coverage/coverage.txt
+	@cat build-coverage/coverage.txt
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) build-asan build-coverage

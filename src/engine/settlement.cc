@@ -1,0 +1,282 @@
+#include "engine/settlement.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "rules/money.h"
+
+namespace parlay {
+namespace {
+
+GameResult ToResult(const Game& game) {
+  GameResult result;
+  result.home = game.home;
+  result.away = game.away;
+  result.status = game.status;
+  result.home_score = game.home_score;
+  result.away_score = game.away_score;
+  result.void_reason = game.void_reason;
+  return result;
+}
+
+nlohmann::json OptionalJson(std::optional<int> value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+std::string FormatForCurrency(int64_t minor, const std::string& currency) {
+  return FormatAmount(minor, CurrencyExponent(currency).value_or(0));
+}
+
+void MergeSummary(const SettleSummary& from, SettleSummary& into) {
+  into.games_graded += from.games_graded;
+  for (const auto& [status, count] : from.legs) into.legs[status] += count;
+  for (const auto& [status, count] : from.parlays) {
+    into.parlays[status] += count;
+  }
+  for (const auto& [currency, amount] : from.staked) {
+    into.staked[currency] += amount;
+  }
+  for (const auto& [currency, amount] : from.paid) {
+    into.paid[currency] += amount;
+  }
+}
+
+void Fault(const SettleOptions& options, std::string_view stage,
+           std::span<const std::string> game_ids) {
+  if (options.fault_hook) options.fault_hook(stage, game_ids);
+}
+
+}  // namespace
+
+int64_t SettleSummary::legs_settled() const {
+  int64_t total = 0;
+  for (const auto& [status, count] : legs) total += count;
+  return total;
+}
+
+int64_t SettleSummary::parlays_settled() const {
+  int64_t total = 0;
+  for (const auto& [status, count] : parlays) total += count;
+  return total;
+}
+
+SettleSummary Engine::SettleAll(const SettleOptions& options) {
+  int limit = options.max_games > 0 ? options.max_games
+                                    : std::numeric_limits<int>::max();
+  std::vector<std::string> game_ids = store_.FindGamesToSettle(limit);
+  SettleSummary summary = SettleGames(game_ids, options);
+  for (const Game& game : store_.FindGamesNeedingAttention()) {
+    summary.games_needing_attention.push_back(game.id);
+    spdlog::warn("game needs attention: final without both scores, game_id={}",
+                 game.id);
+  }
+  return summary;
+}
+
+SettleSummary Engine::SettleGames(std::span<const std::string> game_ids,
+                                  const SettleOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  SettleSummary summary;
+  size_t batch_size = static_cast<size_t>(std::max(1, options.batch_games));
+
+  for (size_t begin = 0; begin < game_ids.size(); begin += batch_size) {
+    auto batch = game_ids.subspan(
+        begin, std::min(batch_size, game_ids.size() - begin));
+    try {
+      SettleBatch(batch, options, summary);
+      continue;
+    } catch (const std::exception& error) {
+      if (batch.size() == 1) {
+        summary.failures.push_back({batch.front(), error.what()});
+        spdlog::error("settlement failed, batch rolled back: game_id={} "
+                      "error={}",
+                      batch.front(), error.what());
+        continue;
+      }
+      spdlog::warn("settlement batch of {} games failed, retrying game by "
+                   "game: {}",
+                   batch.size(), error.what());
+    }
+    // Retry one game per transaction so that one bad game cannot hold back
+    // the rest of its batch.
+    for (const std::string& game_id : batch) {
+      try {
+        SettleBatch(std::span<const std::string>(&game_id, 1), options,
+                    summary);
+      } catch (const std::exception& error) {
+        summary.failures.push_back({game_id, error.what()});
+        spdlog::error("settlement failed, batch rolled back: game_id={} "
+                      "error={}",
+                      game_id, error.what());
+      }
+    }
+  }
+
+  summary.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+  return summary;
+}
+
+SettleSummary Engine::VoidGame(std::string_view game_id,
+                               std::string_view reason) {
+  SettleSummary summary;
+  std::string id(game_id);
+  std::unique_ptr<Transaction> transaction = store_.Begin();
+  transaction->VoidGame(id, reason, clock_.NowSeconds());
+  SettleInTransaction(*transaction, std::span<const std::string>(&id, 1), {},
+                      summary);
+  transaction->Commit();
+  spdlog::info("game voided: game_id={} reason=\"{}\" legs_voided={} "
+               "parlays_settled={}",
+               id, reason, summary.legs_settled(), summary.parlays_settled());
+  return summary;
+}
+
+void Engine::SettleBatch(std::span<const std::string> game_ids,
+                         const SettleOptions& options,
+                         SettleSummary& summary) {
+  SettleSummary batch;
+  std::unique_ptr<Transaction> transaction = store_.Begin();
+  SettleInTransaction(*transaction, game_ids, options, batch);
+  Fault(options, "before_commit", game_ids);
+  if (options.dry_run) return MergeSummary(batch, summary);  // rolls back
+  transaction->Commit();
+  MergeSummary(batch, summary);
+}
+
+void Engine::SettleInTransaction(Transaction& transaction,
+                                 std::span<const std::string> game_ids,
+                                 const SettleOptions& options,
+                                 SettleSummary& summary) {
+  const int64_t now = clock_.NowSeconds();
+
+  // Step 1: read the batch's games and pending legs, grade in memory.
+  std::unordered_map<std::string, GameResult> results;
+  for (const Game& game : transaction.LoadGames(game_ids)) {
+    results.emplace(game.id, ToResult(game));
+  }
+  std::vector<LegUpdate> leg_updates;
+  for (const PendingLeg& leg : transaction.LoadPendingLegs(game_ids)) {
+    auto found = results.find(leg.game_id);
+    if (found == results.end() || !IsGradable(found->second)) continue;
+    Grade grade = GradeLeg(found->second, leg.terms);
+    if (grade.status == LegStatus::kPending) continue;
+    LegUpdate update;
+    update.game_id = leg.game_id;
+    update.parlay_id = leg.parlay_id;
+    update.index = leg.index;
+    update.status = grade.status;
+    update.reason = std::move(grade.reason);
+    update.home_score = found->second.home_score;
+    update.away_score = found->second.away_score;
+    update.settled_at = now;
+    leg_updates.push_back(std::move(update));
+  }
+
+  // Step 2: write the legs that are still pending; collect their parlays.
+  std::vector<bool> legs_changed = transaction.SettleLegs(leg_updates);
+  std::vector<AuditEvent> audit;
+  std::vector<OutboxEvent> outbox;
+  std::set<std::string> touched_parlays;
+  std::set<std::string> graded_games;
+  for (size_t i = 0; i < leg_updates.size(); ++i) {
+    if (!legs_changed[i]) continue;
+    const LegUpdate& leg = leg_updates[i];
+    touched_parlays.insert(leg.parlay_id);
+    graded_games.insert(leg.game_id);
+    summary.legs[leg.status]++;
+
+    AuditEvent event;
+    event.entity = "leg";
+    event.parlay_id = leg.parlay_id;
+    event.leg_index = leg.index;
+    event.game_id = leg.game_id;
+    event.old_status = ToString(LegStatus::kPending);
+    event.new_status = ToString(leg.status);
+    event.home_score = leg.home_score;
+    event.away_score = leg.away_score;
+    event.reason = leg.reason;
+    event.at = now;
+    event.rules_version = kRulesVersion;
+    audit.push_back(std::move(event));
+
+    nlohmann::json payload = {
+        {"parlay_id", leg.parlay_id},
+        {"leg_index", leg.index},
+        {"game_id", leg.game_id},
+        {"status", ToString(leg.status)},
+        {"reason", leg.reason},
+        {"home_score", OptionalJson(leg.home_score)},
+        {"away_score", OptionalJson(leg.away_score)},
+        {"settled_at", FormatIso8601(now)},
+    };
+    outbox.push_back(
+        {0, "leg_settled", leg.parlay_id, leg.index, payload.dump(), now});
+  }
+  summary.games_graded += static_cast<int>(graded_games.size());
+  Fault(options, "legs_written", game_ids);
+
+  // Step 3: derive only the parlays these legs belong to.
+  std::vector<std::string> parlay_ids(touched_parlays.begin(),
+                                      touched_parlays.end());
+  std::vector<ParlayLegs> parlays = transaction.LoadParlays(parlay_ids);
+  std::vector<ParlayUpdate> parlay_updates;
+  std::vector<const ParlayLegs*> updated_parlays;
+  for (const ParlayLegs& parlay : parlays) {
+    if (parlay.status != ParlayStatus::kPending || parlay.legs.empty()) {
+      continue;
+    }
+    ParlayOutcome outcome = DeriveParlay(parlay.stake_minor, parlay.legs);
+    if (outcome.status == ParlayStatus::kPending) continue;
+    parlay_updates.push_back({parlay.id, outcome, now});
+    updated_parlays.push_back(&parlay);
+  }
+  std::vector<bool> parlays_changed = transaction.SettleParlays(parlay_updates);
+  for (size_t i = 0; i < parlay_updates.size(); ++i) {
+    if (!parlays_changed[i]) continue;
+    const ParlayUpdate& update = parlay_updates[i];
+    const ParlayLegs& parlay = *updated_parlays[i];
+    summary.parlays[update.outcome.status]++;
+    summary.staked[parlay.currency] += parlay.stake_minor;
+    summary.paid[parlay.currency] += update.outcome.payout_minor;
+
+    AuditEvent event;
+    event.entity = "parlay";
+    event.parlay_id = parlay.id;
+    event.old_status = ToString(ParlayStatus::kPending);
+    event.new_status = ToString(update.outcome.status);
+    event.payout_minor = update.outcome.payout_minor;
+    event.reason = "derived from " + std::to_string(parlay.legs.size()) +
+                   (parlay.legs.size() == 1 ? " leg" : " legs");
+    event.at = now;
+    event.rules_version = kRulesVersion;
+    audit.push_back(std::move(event));
+
+    nlohmann::json payload = {
+        {"parlay_id", parlay.id},
+        {"status", ToString(update.outcome.status)},
+        {"currency", parlay.currency},
+        {"stake", FormatForCurrency(parlay.stake_minor, parlay.currency)},
+        {"payout", FormatForCurrency(update.outcome.payout_minor,
+                                     parlay.currency)},
+        {"payout_minor", update.outcome.payout_minor},
+        {"settled_at", FormatIso8601(now)},
+    };
+    outbox.push_back(
+        {0, "parlay_settled", parlay.id, -1, payload.dump(), now});
+  }
+  Fault(options, "parlays_written", game_ids);
+
+  // Step 4: audit and outbox rows, in the same transaction.
+  transaction.AppendAudit(audit);
+  transaction.AppendOutbox(outbox);
+}
+
+}  // namespace parlay

@@ -1,0 +1,62 @@
+// The stored data model: games, parlays (tickets) and their legs. Plain
+// value types shared by the importers, the store and the engine.
+// Times are Unix seconds in UTC; amounts are minor units of `currency`.
+
+#ifndef PARLAY_RULES_MODEL_H_
+#define PARLAY_RULES_MODEL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/line.h"
+#include "rules/odds.h"
+#include "rules/types.h"
+
+namespace parlay {
+
+struct Game {
+  std::string id;  // the provider's id, e.g. "2023-09-07-DET-KC"
+  std::string league;
+  std::string home;
+  std::string away;
+  int64_t start_time = 0;
+  GameStatus status = GameStatus::kScheduled;
+  std::optional<int> home_score;
+  std::optional<int> away_score;
+  std::string period_scores;  // JSON text as received, empty when absent
+  int64_t updated_at = 0;
+  std::string void_reason;  // set when an operator voided the game
+};
+
+struct Leg {
+  int index = 0;  // position in its parlay, from 0
+  std::string game_id;
+  Market market = Market::kMoneyline;
+  Selection selection = Selection::kHome;
+  std::string selection_text;  // as given: "Kansas City Chiefs" or "home"
+  std::optional<Line> line;
+  Odds odds;
+  LegStatus status = LegStatus::kPending;
+  std::string reason;
+  std::optional<int> graded_home_score;  // the scores the grade used
+  std::optional<int> graded_away_score;
+  std::optional<int64_t> settled_at;
+};
+
+struct Parlay {
+  std::string id;
+  std::string account;
+  int64_t stake_minor = 0;
+  std::string currency;  // ISO 4217, e.g. "USD"
+  int64_t placed_at = 0;
+  std::vector<Leg> legs;
+  ParlayStatus status = ParlayStatus::kPending;
+  std::optional<int64_t> payout_minor;  // set once settled
+  std::optional<int64_t> settled_at;
+};
+
+}  // namespace parlay
+
+#endif  // PARLAY_RULES_MODEL_H_

@@ -1,0 +1,95 @@
+#include "store/sqlite_schema.h"
+
+namespace parlay {
+namespace {
+
+// Legs are a WITHOUT ROWID table keyed by (game_id, parlay_id, leg_index), so
+// the legs of one game share pages: a batch of games reads and rewrites a
+// few contiguous pages instead of one page per leg.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE games (
+  id            TEXT PRIMARY KEY,
+  league        TEXT NOT NULL,
+  home          TEXT NOT NULL,
+  away          TEXT NOT NULL,
+  start_time    INTEGER NOT NULL,
+  status        TEXT NOT NULL,
+  home_score    INTEGER,
+  away_score    INTEGER,
+  period_scores TEXT NOT NULL DEFAULT '',
+  updated_at    INTEGER NOT NULL,
+  void_reason   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX games_by_status ON games (status, start_time);
+
+CREATE TABLE parlays (
+  id           TEXT PRIMARY KEY,
+  account      TEXT NOT NULL,
+  stake_minor  INTEGER NOT NULL CHECK (stake_minor > 0),
+  currency     TEXT NOT NULL,
+  placed_at    INTEGER NOT NULL,
+  status       TEXT NOT NULL,
+  payout_minor INTEGER,
+  settled_at   INTEGER,
+  leg_count    INTEGER NOT NULL
+);
+CREATE INDEX parlays_by_status ON parlays (status, id);
+CREATE INDEX parlays_by_account ON parlays (account, id);
+
+CREATE TABLE legs (
+  game_id           TEXT NOT NULL,
+  parlay_id         TEXT NOT NULL,
+  leg_index         INTEGER NOT NULL,
+  market            TEXT NOT NULL,
+  selection         TEXT NOT NULL,
+  selection_text    TEXT NOT NULL,
+  line_quarters     INTEGER,
+  odds              TEXT NOT NULL,
+  odds_numerator    INTEGER NOT NULL,
+  odds_denominator  INTEGER NOT NULL,
+  status            TEXT NOT NULL,
+  reason            TEXT NOT NULL DEFAULT '',
+  graded_home_score INTEGER,
+  graded_away_score INTEGER,
+  settled_at        INTEGER,
+  PRIMARY KEY (game_id, parlay_id, leg_index)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX legs_by_parlay ON legs (parlay_id, leg_index);
+CREATE INDEX legs_pending_by_game ON legs (game_id) WHERE status = 'PENDING';
+
+CREATE TABLE settlement_events (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity        TEXT NOT NULL,
+  parlay_id     TEXT NOT NULL,
+  leg_index     INTEGER NOT NULL,
+  game_id       TEXT NOT NULL,
+  old_status    TEXT NOT NULL,
+  new_status    TEXT NOT NULL,
+  payout_minor  INTEGER,
+  home_score    INTEGER,
+  away_score    INTEGER,
+  reason        TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  rules_version TEXT NOT NULL
+);
+CREATE INDEX settlement_events_by_parlay ON settlement_events (parlay_id, id);
+
+CREATE TABLE outbox (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  type       TEXT NOT NULL,
+  parlay_id  TEXT NOT NULL,
+  leg_index  INTEGER NOT NULL,
+  payload    TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1},
+};
+
+}  // namespace
+
+std::span<const Migration> SqliteMigrations() { return kMigrations; }
+
+}  // namespace parlay

@@ -1,0 +1,646 @@
+// SQLite implementation of Store.
+
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_db.h"
+#include "store/sqlite_schema.h"
+#include "store/store.h"
+
+namespace parlay {
+namespace {
+
+constexpr int kBusyTimeoutMillis = 10'000;
+
+// Encodes ids as a JSON array for `IN (SELECT value FROM json_each(?))`, so
+// one prepared statement serves a batch of any size.
+std::string IdArray(std::span<const std::string> ids) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const std::string& id : ids) array.push_back(id);
+  return array.dump();
+}
+
+template <typename Enum, typename Parser>
+Enum ParseColumn(const std::string& text, Parser parse, const char* what) {
+  std::optional<Enum> value = parse(text);
+  if (!value) {
+    throw StoreError(std::string("corrupt row: unknown ") + what + " \"" +
+                     text + "\"");
+  }
+  return *value;
+}
+
+std::optional<Selection> ParseSelectionName(std::string_view text) {
+  for (Selection s : {Selection::kHome, Selection::kAway, Selection::kDraw,
+                      Selection::kOver, Selection::kUnder}) {
+    if (ToString(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> OptionalScore(const SqliteStatement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return static_cast<int>(row.Int(column));
+}
+
+std::optional<int64_t> Widen(std::optional<int> value) {
+  if (!value) return std::nullopt;
+  return *value;
+}
+
+constexpr char kGameColumns[] =
+    "id, league, home, away, start_time, status, home_score, away_score, "
+    "period_scores, updated_at, void_reason";
+
+Game ReadGame(const SqliteStatement& row) {
+  Game game;
+  game.id = row.Text(0);
+  game.league = row.Text(1);
+  game.home = row.Text(2);
+  game.away = row.Text(3);
+  game.start_time = row.Int(4);
+  game.status =
+      ParseColumn<GameStatus>(row.Text(5), ParseGameStatus, "game status");
+  game.home_score = OptionalScore(row, 6);
+  game.away_score = OptionalScore(row, 7);
+  game.period_scores = row.Text(8);
+  game.updated_at = row.Int(9);
+  game.void_reason = row.Text(10);
+  return game;
+}
+
+constexpr char kLegColumns[] =
+    "parlay_id, leg_index, game_id, market, selection, selection_text, "
+    "line_quarters, odds, odds_numerator, odds_denominator, status, reason, "
+    "graded_home_score, graded_away_score, settled_at";
+
+Leg ReadLeg(const SqliteStatement& row) {
+  Leg leg;
+  leg.index = static_cast<int>(row.Int(1));
+  leg.game_id = row.Text(2);
+  leg.market = ParseColumn<Market>(row.Text(3), ParseMarket, "market");
+  leg.selection =
+      ParseColumn<Selection>(row.Text(4), ParseSelectionName, "selection");
+  leg.selection_text = row.Text(5);
+  if (!row.IsNull(6)) leg.line = Line{static_cast<int>(row.Int(6))};
+  leg.odds = Odds{row.Text(7), row.Int(8), row.Int(9)};
+  leg.status = ParseColumn<LegStatus>(row.Text(10), ParseLegStatus,
+                                      "leg status");
+  leg.reason = row.Text(11);
+  leg.graded_home_score = OptionalScore(row, 12);
+  leg.graded_away_score = OptionalScore(row, 13);
+  leg.settled_at = row.OptionalInt(14);
+  return leg;
+}
+
+constexpr char kParlayColumns[] =
+    "id, account, stake_minor, currency, placed_at, status, payout_minor, "
+    "settled_at";
+
+Parlay ReadParlay(const SqliteStatement& row) {
+  Parlay parlay;
+  parlay.id = row.Text(0);
+  parlay.account = row.Text(1);
+  parlay.stake_minor = row.Int(2);
+  parlay.currency = row.Text(3);
+  parlay.placed_at = row.Int(4);
+  parlay.status = ParseColumn<ParlayStatus>(row.Text(5), ParseParlayStatus,
+                                            "parlay status");
+  parlay.payout_minor = row.OptionalInt(6);
+  parlay.settled_at = row.OptionalInt(7);
+  return parlay;
+}
+
+AuditEvent ReadAuditEvent(const SqliteStatement& row) {
+  AuditEvent event;
+  event.id = row.Int(0);
+  event.entity = row.Text(1);
+  event.parlay_id = row.Text(2);
+  event.leg_index = static_cast<int>(row.Int(3));
+  event.game_id = row.Text(4);
+  event.old_status = row.Text(5);
+  event.new_status = row.Text(6);
+  event.payout_minor = row.OptionalInt(7);
+  event.home_score = OptionalScore(row, 8);
+  event.away_score = OptionalScore(row, 9);
+  event.reason = row.Text(10);
+  event.at = row.Int(11);
+  event.rules_version = row.Text(12);
+  return event;
+}
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any
+// exception.
+template <typename Body>
+void WriteTransaction(SqliteDb& db, Body body) {
+  db.Execute("BEGIN IMMEDIATE");
+  try {
+    body();
+    db.Execute("COMMIT");
+  } catch (...) {
+    try {
+      db.Execute("ROLLBACK");
+    } catch (const StoreError&) {
+      // The transaction is already gone (SQLite rolls back on some errors).
+    }
+    throw;
+  }
+}
+
+class SqliteTransaction final : public Transaction {
+ public:
+  explicit SqliteTransaction(SqliteDb& db) : db_(db) {
+    db_.Execute("BEGIN IMMEDIATE");
+  }
+
+  ~SqliteTransaction() override {
+    if (open_) {
+      try {
+        db_.Execute("ROLLBACK");
+      } catch (const StoreError&) {
+        // Already rolled back by SQLite after an error.
+      }
+    }
+  }
+
+  std::vector<Game> LoadGames(std::span<const std::string> ids) override {
+    std::vector<Game> games;
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kGameColumns +
+        " FROM games WHERE id IN (SELECT value FROM json_each(?1))");
+    select.Bind(1, IdArray(ids));
+    while (select.Step()) games.push_back(ReadGame(select));
+    return games;
+  }
+
+  std::vector<PendingLeg> LoadPendingLegs(
+      std::span<const std::string> game_ids) override {
+    std::vector<PendingLeg> legs;
+    auto& select = db_.Prepare(
+        "SELECT parlay_id, leg_index, game_id, market, selection, "
+        "line_quarters FROM legs WHERE status = 'PENDING' AND game_id IN "
+        "(SELECT value FROM json_each(?1)) ORDER BY game_id, parlay_id, "
+        "leg_index");
+    select.Bind(1, IdArray(game_ids));
+    while (select.Step()) {
+      PendingLeg leg;
+      leg.parlay_id = select.Text(0);
+      leg.index = static_cast<int>(select.Int(1));
+      leg.game_id = select.Text(2);
+      leg.terms.market =
+          ParseColumn<Market>(select.Text(3), ParseMarket, "market");
+      leg.terms.selection = ParseColumn<Selection>(
+          select.Text(4), ParseSelectionName, "selection");
+      if (!select.IsNull(5)) {
+        leg.terms.line = Line{static_cast<int>(select.Int(5))};
+      }
+      legs.push_back(std::move(leg));
+    }
+    return legs;
+  }
+
+  std::vector<bool> SettleLegs(std::span<const LegUpdate> updates) override {
+    std::vector<bool> changed;
+    changed.reserve(updates.size());
+    auto& update = db_.Prepare(
+        "UPDATE legs SET status = ?1, reason = ?2, graded_home_score = ?3, "
+        "graded_away_score = ?4, settled_at = ?5 WHERE game_id = ?6 AND "
+        "parlay_id = ?7 AND leg_index = ?8 AND status = 'PENDING'");
+    for (const LegUpdate& leg : updates) {
+      update.Reset();
+      update.Bind(1, ToString(leg.status))
+          .Bind(2, leg.reason)
+          .Bind(3, Widen(leg.home_score))
+          .Bind(4, Widen(leg.away_score))
+          .Bind(5, leg.settled_at)
+          .Bind(6, leg.game_id)
+          .Bind(7, leg.parlay_id)
+          .Bind(8, int64_t{leg.index});
+      update.Run();
+      changed.push_back(db_.Changes() == 1);
+    }
+    return changed;
+  }
+
+  std::vector<ParlayLegs> LoadParlays(
+      std::span<const std::string> parlay_ids) override {
+    std::vector<ParlayLegs> parlays;
+    std::map<std::string, size_t, std::less<>> position;
+    std::string ids = IdArray(parlay_ids);
+
+    auto& select_parlays = db_.Prepare(
+        "SELECT id, stake_minor, currency, status FROM parlays WHERE id IN "
+        "(SELECT value FROM json_each(?1)) ORDER BY id");
+    select_parlays.Bind(1, ids);
+    while (select_parlays.Step()) {
+      ParlayLegs parlay;
+      parlay.id = select_parlays.Text(0);
+      parlay.stake_minor = select_parlays.Int(1);
+      parlay.currency = select_parlays.Text(2);
+      parlay.status = ParseColumn<ParlayStatus>(
+          select_parlays.Text(3), ParseParlayStatus, "parlay status");
+      position.emplace(parlay.id, parlays.size());
+      parlays.push_back(std::move(parlay));
+    }
+
+    auto& select_legs = db_.Prepare(
+        "SELECT parlay_id, status, odds, odds_numerator, odds_denominator "
+        "FROM legs WHERE parlay_id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY parlay_id, leg_index");
+    select_legs.Bind(1, ids);
+    while (select_legs.Step()) {
+      auto found = position.find(select_legs.Text(0));
+      if (found == position.end()) continue;
+      PricedLeg leg;
+      leg.status = ParseColumn<LegStatus>(select_legs.Text(1),
+                                          ParseLegStatus, "leg status");
+      leg.odds = Odds{select_legs.Text(2), select_legs.Int(3),
+                      select_legs.Int(4)};
+      parlays[found->second].legs.push_back(std::move(leg));
+    }
+    return parlays;
+  }
+
+  std::vector<bool> SettleParlays(
+      std::span<const ParlayUpdate> updates) override {
+    std::vector<bool> changed;
+    changed.reserve(updates.size());
+    auto& update = db_.Prepare(
+        "UPDATE parlays SET status = ?1, payout_minor = ?2, settled_at = ?3 "
+        "WHERE id = ?4 AND status = 'PENDING'");
+    for (const ParlayUpdate& parlay : updates) {
+      update.Reset();
+      update.Bind(1, ToString(parlay.outcome.status))
+          .Bind(2, parlay.outcome.payout_minor)
+          .Bind(3, parlay.settled_at)
+          .Bind(4, parlay.id);
+      update.Run();
+      changed.push_back(db_.Changes() == 1);
+    }
+    return changed;
+  }
+
+  void AppendAudit(std::span<const AuditEvent> events) override {
+    auto& insert = db_.Prepare(
+        "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
+        "game_id, old_status, new_status, payout_minor, home_score, "
+        "away_score, reason, at, rules_version) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    for (const AuditEvent& event : events) {
+      insert.Reset();
+      insert.Bind(1, event.entity)
+          .Bind(2, event.parlay_id)
+          .Bind(3, int64_t{event.leg_index})
+          .Bind(4, event.game_id)
+          .Bind(5, event.old_status)
+          .Bind(6, event.new_status)
+          .Bind(7, event.payout_minor)
+          .Bind(8, Widen(event.home_score))
+          .Bind(9, Widen(event.away_score))
+          .Bind(10, event.reason)
+          .Bind(11, event.at)
+          .Bind(12, event.rules_version);
+      insert.Run();
+    }
+  }
+
+  void AppendOutbox(std::span<const OutboxEvent> events) override {
+    auto& insert = db_.Prepare(
+        "INSERT INTO outbox (type, parlay_id, leg_index, payload, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const OutboxEvent& event : events) {
+      insert.Reset();
+      insert.Bind(1, event.type)
+          .Bind(2, event.parlay_id)
+          .Bind(3, int64_t{event.leg_index})
+          .Bind(4, event.payload)
+          .Bind(5, event.created_at);
+      insert.Run();
+    }
+  }
+
+  void VoidGame(std::string_view game_id, std::string_view reason,
+                int64_t updated_at) override {
+    auto& update = db_.Prepare(
+        "UPDATE games SET status = 'cancelled', void_reason = ?1, "
+        "updated_at = ?2 WHERE id = ?3");
+    update.Bind(1, reason).Bind(2, updated_at).Bind(3, game_id);
+    update.Run();
+    if (db_.Changes() != 1) {
+      throw StoreError("game not found: \"" + std::string(game_id) + "\"");
+    }
+  }
+
+  void Commit() override {
+    db_.Execute("COMMIT");
+    open_ = false;
+  }
+
+ private:
+  SqliteDb& db_;
+  bool open_ = true;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : db_(path) {
+    sqlite3_busy_timeout(db_.handle(), kBusyTimeoutMillis);
+    db_.Execute("PRAGMA journal_mode = WAL");
+    // FULL syncs the WAL on every commit: a settled payout survives a power
+    // loss, not only a process crash.
+    db_.Execute("PRAGMA synchronous = FULL");
+    db_.Execute("PRAGMA foreign_keys = ON");
+  }
+
+  int Migrate() override {
+    int version = 0;
+    WriteTransaction(db_, [&] {
+      db_.Execute(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+          "PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      auto& current =
+          db_.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      current.Step();
+      version = static_cast<int>(current.Int(0));
+      current.Reset();
+      for (const Migration& migration : SqliteMigrations()) {
+        if (migration.version <= version) continue;
+        db_.Execute(migration.sql);
+        auto& record = db_.Prepare(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES "
+            "(?1, CAST(strftime('%s', 'now') AS INTEGER))");
+        record.Bind(1, int64_t{migration.version});
+        record.Run();
+        version = migration.version;
+      }
+    });
+    return version;
+  }
+
+  void UpsertGames(std::span<const Game> games) override {
+    WriteTransaction(db_, [&] {
+      auto& upsert = db_.Prepare(
+          "INSERT INTO games (id, league, home, away, start_time, status, "
+          "home_score, away_score, period_scores, updated_at, void_reason) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT "
+          "(id) DO UPDATE SET league = excluded.league, home = excluded.home, "
+          "away = excluded.away, start_time = excluded.start_time, status = "
+          "excluded.status, home_score = excluded.home_score, away_score = "
+          "excluded.away_score, period_scores = excluded.period_scores, "
+          "updated_at = excluded.updated_at, void_reason = "
+          "excluded.void_reason");
+      for (const Game& game : games) {
+        upsert.Reset();
+        upsert.Bind(1, game.id)
+            .Bind(2, game.league)
+            .Bind(3, game.home)
+            .Bind(4, game.away)
+            .Bind(5, game.start_time)
+            .Bind(6, ToString(game.status))
+            .Bind(7, Widen(game.home_score))
+            .Bind(8, Widen(game.away_score))
+            .Bind(9, game.period_scores)
+            .Bind(10, game.updated_at)
+            .Bind(11, game.void_reason);
+        upsert.Run();
+      }
+    });
+  }
+
+  void InsertParlays(std::span<const Parlay> parlays) override {
+    WriteTransaction(db_, [&] {
+      auto& insert_parlay = db_.Prepare(
+          "INSERT INTO parlays (id, account, stake_minor, currency, "
+          "placed_at, status, payout_minor, settled_at, leg_count) VALUES "
+          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      auto& insert_leg = db_.Prepare(
+          "INSERT INTO legs (game_id, parlay_id, leg_index, market, "
+          "selection, selection_text, line_quarters, odds, odds_numerator, "
+          "odds_denominator, status, reason, graded_home_score, "
+          "graded_away_score, settled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+          "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      for (const Parlay& parlay : parlays) {
+        insert_parlay.Reset();
+        insert_parlay.Bind(1, parlay.id)
+            .Bind(2, parlay.account)
+            .Bind(3, parlay.stake_minor)
+            .Bind(4, parlay.currency)
+            .Bind(5, parlay.placed_at)
+            .Bind(6, ToString(parlay.status))
+            .Bind(7, parlay.payout_minor)
+            .Bind(8, parlay.settled_at)
+            .Bind(9, static_cast<int64_t>(parlay.legs.size()));
+        try {
+          insert_parlay.Run();
+        } catch (const StoreError& error) {
+          throw StoreError("cannot insert parlay \"" + parlay.id +
+                           "\": " + error.what());
+        }
+        for (const Leg& leg : parlay.legs) {
+          insert_leg.Reset();
+          insert_leg.Bind(1, leg.game_id)
+              .Bind(2, parlay.id)
+              .Bind(3, int64_t{leg.index})
+              .Bind(4, ToString(leg.market))
+              .Bind(5, ToString(leg.selection))
+              .Bind(6, leg.selection_text);
+          if (leg.line) {
+            insert_leg.Bind(7, int64_t{leg.line->quarters});
+          } else {
+            insert_leg.BindNull(7);
+          }
+          insert_leg.Bind(8, leg.odds.text)
+              .Bind(9, leg.odds.numerator)
+              .Bind(10, leg.odds.denominator)
+              .Bind(11, ToString(leg.status))
+              .Bind(12, leg.reason)
+              .Bind(13, Widen(leg.graded_home_score))
+              .Bind(14, Widen(leg.graded_away_score))
+              .Bind(15, leg.settled_at);
+          insert_leg.Run();
+        }
+      }
+    });
+  }
+
+  std::optional<Game> GetGame(std::string_view id) override {
+    auto& select = db_.Prepare(std::string("SELECT ") + kGameColumns +
+                               " FROM games WHERE id = ?1");
+    select.Bind(1, id);
+    if (!select.Step()) return std::nullopt;
+    Game game = ReadGame(select);
+    select.Reset();
+    return game;
+  }
+
+  std::vector<Game> GetGames(std::span<const std::string> ids) override {
+    std::vector<Game> games;
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kGameColumns +
+        " FROM games WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY "
+        "id");
+    select.Bind(1, IdArray(ids));
+    while (select.Step()) games.push_back(ReadGame(select));
+    return games;
+  }
+
+  std::vector<Game> ListGames(std::optional<GameStatus> status) override {
+    std::vector<Game> games;
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kGameColumns +
+        " FROM games WHERE ?1 IS NULL OR status = ?1 ORDER BY start_time, id");
+    if (status) {
+      select.Bind(1, ToString(*status));
+    } else {
+      select.BindNull(1);
+    }
+    while (select.Step()) games.push_back(ReadGame(select));
+    return games;
+  }
+
+  std::vector<std::string> ExistingParlayIds(
+      std::span<const std::string> ids) override {
+    std::vector<std::string> existing;
+    auto& select = db_.Prepare(
+        "SELECT id FROM parlays WHERE id IN (SELECT value FROM "
+        "json_each(?1)) ORDER BY id");
+    select.Bind(1, IdArray(ids));
+    while (select.Step()) existing.push_back(select.Text(0));
+    return existing;
+  }
+
+  std::optional<Parlay> GetParlay(std::string_view id) override {
+    auto& select = db_.Prepare(std::string("SELECT ") + kParlayColumns +
+                               " FROM parlays WHERE id = ?1");
+    select.Bind(1, id);
+    if (!select.Step()) return std::nullopt;
+    std::vector<Parlay> parlays;
+    parlays.push_back(ReadParlay(select));
+    select.Reset();
+    AttachLegs(parlays);
+    return std::move(parlays.front());
+  }
+
+  std::vector<Parlay> ListParlays(const ParlayQuery& query) override {
+    std::vector<Parlay> parlays;
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kParlayColumns +
+        " FROM parlays WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR "
+        "account = ?2) AND id > ?3 ORDER BY id LIMIT ?4");
+    if (query.status) {
+      select.Bind(1, ToString(*query.status));
+    } else {
+      select.BindNull(1);
+    }
+    if (query.account) {
+      select.Bind(2, *query.account);
+    } else {
+      select.BindNull(2);
+    }
+    select.Bind(3, query.after_id).Bind(4, int64_t{query.limit});
+    while (select.Step()) parlays.push_back(ReadParlay(select));
+    AttachLegs(parlays);
+    return parlays;
+  }
+
+  std::vector<std::string> FindGamesToSettle(int limit) override {
+    std::vector<std::string> ids;
+    auto& select = db_.Prepare(
+        "SELECT id FROM games WHERE (status = 'cancelled' OR (status = "
+        "'final' AND home_score IS NOT NULL AND away_score IS NOT NULL)) "
+        "AND EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
+        "legs.status = 'PENDING') ORDER BY start_time, id LIMIT ?1");
+    select.Bind(1, int64_t{limit});
+    while (select.Step()) ids.push_back(select.Text(0));
+    return ids;
+  }
+
+  std::vector<Game> FindGamesNeedingAttention() override {
+    std::vector<Game> games;
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kGameColumns +
+        " FROM games WHERE status = 'final' AND (home_score IS NULL OR "
+        "away_score IS NULL) AND EXISTS (SELECT 1 FROM legs WHERE "
+        "legs.game_id = games.id AND legs.status = 'PENDING') ORDER BY "
+        "start_time, id");
+    while (select.Step()) games.push_back(ReadGame(select));
+    return games;
+  }
+
+  std::vector<AuditEvent> ReadAudit(std::string_view parlay_id) override {
+    std::vector<AuditEvent> events;
+    auto& select = db_.Prepare(
+        "SELECT id, entity, parlay_id, leg_index, game_id, old_status, "
+        "new_status, payout_minor, home_score, away_score, reason, at, "
+        "rules_version FROM settlement_events WHERE parlay_id = ?1 ORDER BY "
+        "id");
+    select.Bind(1, parlay_id);
+    while (select.Step()) events.push_back(ReadAuditEvent(select));
+    return events;
+  }
+
+  int64_t CountAudit() override {
+    auto& select = db_.Prepare("SELECT COUNT(*) FROM settlement_events");
+    select.Step();
+    int64_t count = select.Int(0);
+    select.Reset();
+    return count;
+  }
+
+  std::vector<OutboxEvent> ReadOutbox(int64_t after_seq, int limit) override {
+    std::vector<OutboxEvent> events;
+    auto& select = db_.Prepare(
+        "SELECT seq, type, parlay_id, leg_index, payload, created_at FROM "
+        "outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    select.Bind(1, after_seq).Bind(2, int64_t{limit});
+    while (select.Step()) {
+      OutboxEvent event;
+      event.seq = select.Int(0);
+      event.type = select.Text(1);
+      event.parlay_id = select.Text(2);
+      event.leg_index = static_cast<int>(select.Int(3));
+      event.payload = select.Text(4);
+      event.created_at = select.Int(5);
+      events.push_back(std::move(event));
+    }
+    return events;
+  }
+
+  std::unique_ptr<Transaction> Begin() override {
+    return std::make_unique<SqliteTransaction>(db_);
+  }
+
+ private:
+  // Loads the legs of `parlays` in one query and attaches them in order.
+  void AttachLegs(std::vector<Parlay>& parlays) {
+    if (parlays.empty()) return;
+    std::map<std::string, size_t, std::less<>> position;
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < parlays.size(); ++i) {
+      position.emplace(parlays[i].id, i);
+      ids.push_back(parlays[i].id);
+    }
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kLegColumns +
+        " FROM legs WHERE parlay_id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY parlay_id, leg_index");
+    select.Bind(1, IdArray(ids));
+    while (select.Step()) {
+      auto found = position.find(select.Text(0));
+      if (found != position.end()) {
+        parlays[found->second].legs.push_back(ReadLeg(select));
+      }
+    }
+  }
+
+  SqliteDb db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>(path);
+  store->Migrate();
+  return store;
+}
+
+}  // namespace parlay

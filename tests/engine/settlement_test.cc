@@ -1,0 +1,340 @@
+// Engine tests on a real SQLite database in a temporary directory.
+
+#include "engine/settlement.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "store/store.h"
+#include "support/test_support.h"
+
+namespace parlay {
+namespace {
+
+using testing::MakeGame;
+using testing::MakeLeg;
+using testing::MakeParlay;
+
+class SettlementTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = OpenSqliteStore(dir_.File("test.db")); }
+
+  Parlay Load(const std::string& id) {
+    std::optional<Parlay> parlay = store_->GetParlay(id);
+    if (!parlay) throw std::runtime_error("parlay not found: " + id);
+    return *parlay;
+  }
+
+  testing::TempDir dir_;
+  testing::ManualClock clock_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SettlementTest, ThreeWinningLegsPayExactly) {
+  // Home teams win all three games.
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Kansas City Chiefs", "Detroit Lions", 27, 20),
+      MakeGame("g2", "Buffalo Bills", "New York Jets", 30, 10),
+      MakeGame("g3", "Dallas Cowboys", "New York Giants", 40, 0),
+  });
+  store_->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "t-1", 1000, "USD",
+      {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "-110"),
+       MakeLeg(1, "g2", Market::kSpread, Selection::kHome, "-4.5", "-110"),
+       MakeLeg(2, "g3", Market::kTotal, Selection::kOver, "38.5", "-110")})});
+
+  Engine engine(*store_, clock_);
+  SettleSummary summary = engine.SettleAll();
+
+  // -110 is 21/11 decimal; 1000 * 21^3 / 11^3 = 9261000 / 1331 = 6957.9...
+  Parlay parlay = Load("t-1");
+  EXPECT_EQ(parlay.status, ParlayStatus::kWon);
+  ASSERT_TRUE(parlay.payout_minor.has_value());
+  EXPECT_EQ(*parlay.payout_minor, 6957);
+  EXPECT_EQ(summary.games_graded, 3);
+  EXPECT_EQ(summary.legs_settled(), 3);
+  EXPECT_EQ(summary.legs[LegStatus::kWon], 3);
+  EXPECT_EQ(summary.parlays[ParlayStatus::kWon], 1);
+  EXPECT_EQ(summary.staked["USD"], 1000);
+  EXPECT_EQ(summary.paid["USD"], 6957);
+  for (const Leg& leg : parlay.legs) {
+    EXPECT_EQ(leg.status, LegStatus::kWon) << leg.game_id;
+    EXPECT_TRUE(leg.settled_at.has_value());
+    EXPECT_FALSE(leg.reason.empty());
+  }
+  EXPECT_EQ(parlay.legs[0].graded_home_score, 27);
+  EXPECT_EQ(parlay.legs[0].graded_away_score, 20);
+}
+
+TEST_F(SettlementTest, SettleTwiceChangesNothing) {
+  store_->UpsertGames(
+      std::vector<Game>{MakeGame("g1", "Home Team", "Away Team", 21, 24)});
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 500, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kAway, "",
+                          "+150")}),
+      MakeParlay("t-2", 500, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "-180")})});
+  Engine engine(*store_, clock_);
+  SettleSummary first = engine.SettleAll();
+  int64_t audit_after_first = store_->CountAudit();
+  size_t outbox_after_first = store_->ReadOutbox(0, 1000).size();
+
+  clock_.Advance(60'000);
+  SettleSummary second = engine.SettleAll();
+
+  EXPECT_EQ(first.legs_settled(), 2);
+  EXPECT_EQ(first.parlays_settled(), 2);
+  EXPECT_EQ(second.legs_settled(), 0);
+  EXPECT_EQ(second.parlays_settled(), 0);
+  EXPECT_EQ(second.games_graded, 0);
+  // 2 legs + 2 parlays, each one audit row and one outbox event.
+  EXPECT_EQ(audit_after_first, 4);
+  EXPECT_EQ(store_->CountAudit(), 4);
+  EXPECT_EQ(outbox_after_first, 4u);
+  EXPECT_EQ(store_->ReadOutbox(0, 1000).size(), 4u);
+  // +150 is 5/2: 500 * 5 / 2 = 1250.
+  EXPECT_EQ(Load("t-1").payout_minor, 1250);
+  EXPECT_EQ(Load("t-1").settled_at, clock_.NowSeconds() - 60);
+  EXPECT_EQ(Load("t-2").status, ParlayStatus::kLost);
+  EXPECT_EQ(Load("t-2").payout_minor, 0);
+}
+
+TEST_F(SettlementTest, FailureMidBatchLeavesNoTrace) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "A Home", "A Away", 10, 3, GameStatus::kFinal, 100),
+      MakeGame("g2", "B Home", "B Away", 7, 14, GameStatus::kFinal, 200),
+  });
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "2.00")}),
+      MakeParlay("t-2", 1000, "USD",
+                 {MakeLeg(0, "g2", Market::kMoneyline, Selection::kHome, "",
+                          "2.00")})});
+
+  for (std::string stage : {"legs_written", "parlays_written",
+                            "before_commit"}) {
+    SCOPED_TRACE(stage);
+    SettleOptions options;
+    options.batch_games = 2;
+    options.fault_hook = [&](std::string_view at,
+                             std::span<const std::string> games) {
+      bool has_g2 = std::find(games.begin(), games.end(), "g2") != games.end();
+      if (at == stage && has_g2) throw std::runtime_error("injected fault");
+    };
+    Engine engine(*store_, clock_);
+    SettleSummary summary = engine.SettleAll(options);
+
+    ASSERT_EQ(summary.failures.size(), 1u);
+    EXPECT_EQ(summary.failures[0].game_id, "g2");
+    EXPECT_NE(summary.failures[0].error.find("injected fault"),
+              std::string::npos);
+    Parlay failed = Load("t-2");
+    EXPECT_EQ(failed.status, ParlayStatus::kPending);
+    EXPECT_EQ(failed.legs[0].status, LegStatus::kPending);
+    EXPECT_FALSE(failed.legs[0].settled_at.has_value());
+    EXPECT_TRUE(store_->ReadAudit("t-2").empty());
+    for (const OutboxEvent& event : store_->ReadOutbox(0, 100)) {
+      EXPECT_NE(event.parlay_id, "t-2");
+    }
+  }
+  // g1 settled on the first round, game by game after the batch failed.
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kWon);
+  EXPECT_EQ(Load("t-1").payout_minor, 2000);
+  EXPECT_EQ(store_->ReadAudit("t-1").size(), 2u);
+
+  // Once the fault clears, g2 settles normally.
+  Engine engine(*store_, clock_);
+  SettleSummary summary = engine.SettleAll();
+  EXPECT_TRUE(summary.failures.empty());
+  EXPECT_EQ(Load("t-2").status, ParlayStatus::kLost);
+}
+
+TEST_F(SettlementTest, LostLegLosesParlayWhilePending) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 10, 20),
+      MakeGame("g2", "Home Two", "Away Two", std::nullopt, std::nullopt,
+               GameStatus::kScheduled),
+  });
+  store_->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "t-1", 1000, "USD",
+      {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "-110"),
+       MakeLeg(1, "g2", Market::kMoneyline, Selection::kHome, "", "-110")})});
+
+  Engine engine(*store_, clock_);
+  engine.SettleAll();
+
+  Parlay parlay = Load("t-1");
+  EXPECT_EQ(parlay.status, ParlayStatus::kLost);
+  EXPECT_EQ(parlay.payout_minor, 0);
+  EXPECT_EQ(parlay.legs[0].status, LegStatus::kLost);
+  EXPECT_EQ(parlay.legs[1].status, LegStatus::kPending);
+}
+
+TEST_F(SettlementTest, ParlayWaitsForItsLastGame) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 30, 20),
+      MakeGame("g2", "Home Two", "Away Two", std::nullopt, std::nullopt,
+               GameStatus::kInProgress),
+  });
+  store_->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "t-1", 1000, "USD",
+      {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100"),
+       MakeLeg(1, "g2", Market::kSpread, Selection::kAway, "+3", "+100")})});
+  Engine engine(*store_, clock_);
+
+  engine.SettleAll();
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
+  EXPECT_EQ(Load("t-1").legs[0].status, LegStatus::kWon);
+
+  // Away loses by 3 on +3: push, so the parlay pays the first leg only.
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g2", "Home Two", "Away Two", 17, 14)});
+  SettleSummary summary = engine.SettleAll();
+  EXPECT_EQ(summary.legs[LegStatus::kPush], 1);
+  Parlay parlay = Load("t-1");
+  EXPECT_EQ(parlay.status, ParlayStatus::kWon);
+  EXPECT_EQ(parlay.payout_minor, 2000);  // 1000 * 2 * 1
+}
+
+TEST_F(SettlementTest, FinalWithoutScoreNeedsAttention) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 21, std::nullopt)});
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "-110")})});
+  Engine engine(*store_, clock_);
+  SettleSummary summary = engine.SettleAll();
+
+  EXPECT_EQ(summary.legs_settled(), 0);
+  ASSERT_EQ(summary.games_needing_attention.size(), 1u);
+  EXPECT_EQ(summary.games_needing_attention[0], "g1");
+  EXPECT_EQ(Load("t-1").legs[0].status, LegStatus::kPending);
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
+}
+
+TEST_F(SettlementTest, VoidGameReturnsStake) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 21, std::nullopt),
+      MakeGame("g2", "Home Two", "Away Two", 10, 0),
+  });
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1234, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "-110")}),
+      MakeParlay("t-2", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kTotal, Selection::kOver, "40.5",
+                          "-110"),
+                  MakeLeg(1, "g2", Market::kMoneyline, Selection::kHome, "",
+                          "+200")})});
+  Engine engine(*store_, clock_);
+  engine.SettleAll();
+  SettleSummary summary = engine.VoidGame("g1", "score feed lost the game");
+
+  EXPECT_EQ(summary.legs[LegStatus::kVoid], 2);
+  Parlay single = Load("t-1");
+  EXPECT_EQ(single.status, ParlayStatus::kVoid);
+  EXPECT_EQ(single.payout_minor, 1234);
+  EXPECT_NE(single.legs[0].reason.find("score feed lost the game"),
+            std::string::npos)
+      << single.legs[0].reason;
+  // The void leg drops out: 1000 * 3 (+200) = 3000.
+  Parlay parlay = Load("t-2");
+  EXPECT_EQ(parlay.status, ParlayStatus::kWon);
+  EXPECT_EQ(parlay.payout_minor, 3000);
+  EXPECT_EQ(store_->GetGame("g1")->status, GameStatus::kCancelled);
+  EXPECT_THROW(engine.VoidGame("no-such-game", "x"), StoreError);
+}
+
+TEST_F(SettlementTest, DryRunWritesNothing) {
+  store_->UpsertGames(
+      std::vector<Game>{MakeGame("g1", "Home One", "Away One", 3, 0)});
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "-110")})});
+  Engine engine(*store_, clock_);
+  SettleOptions options;
+  options.dry_run = true;
+  SettleSummary summary = engine.SettleAll(options);
+
+  EXPECT_EQ(summary.legs_settled(), 1);
+  EXPECT_EQ(summary.parlays[ParlayStatus::kWon], 1);
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
+  EXPECT_EQ(store_->CountAudit(), 0);
+  EXPECT_TRUE(store_->ReadOutbox(0, 10).empty());
+}
+
+TEST_F(SettlementTest, AuditAndOutboxRecordTransitions) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Kansas City Chiefs", "Detroit Lions", 20, 21)});
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kSpread, Selection::kAway, "+4.5",
+                          "-110")})});
+  Engine engine(*store_, clock_);
+  engine.SettleAll();
+
+  std::vector<AuditEvent> audit = store_->ReadAudit("t-1");
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].entity, "leg");
+  EXPECT_EQ(audit[0].old_status, "PENDING");
+  EXPECT_EQ(audit[0].new_status, "WON");
+  EXPECT_EQ(audit[0].home_score, 20);
+  EXPECT_EQ(audit[0].away_score, 21);
+  EXPECT_EQ(audit[0].rules_version, std::string(kRulesVersion));
+  EXPECT_EQ(audit[0].at, clock_.NowSeconds());
+  EXPECT_EQ(audit[1].entity, "parlay");
+  EXPECT_EQ(audit[1].new_status, "WON");
+  EXPECT_EQ(audit[1].payout_minor, 1909);  // 1000 * 21 / 11 = 1909.09
+
+  std::vector<OutboxEvent> outbox = store_->ReadOutbox(0, 10);
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_LT(outbox[0].seq, outbox[1].seq);
+  EXPECT_EQ(outbox[0].type, "leg_settled");
+  EXPECT_EQ(outbox[1].type, "parlay_settled");
+  nlohmann::json payload = nlohmann::json::parse(outbox[1].payload);
+  EXPECT_EQ(payload["payout"], "19.09");
+  EXPECT_EQ(payload["stake"], "10.00");
+  EXPECT_EQ(payload["currency"], "USD");
+  // Reading after the first event's sequence number returns only the second.
+  std::vector<OutboxEvent> rest = store_->ReadOutbox(outbox[0].seq, 10);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].seq, outbox[1].seq);
+}
+
+TEST_F(SettlementTest, MaxGamesLimitsOnePass) {
+  std::vector<Game> games;
+  std::vector<Parlay> parlays;
+  for (int i = 0; i < 5; ++i) {
+    std::string id = "g" + std::to_string(i);
+    games.push_back(MakeGame(id, "H" + id, "A" + id, 1, 0, GameStatus::kFinal,
+                             1000 - i));
+    parlays.push_back(MakeParlay(
+        "t" + std::to_string(i), 100, "USD",
+        {MakeLeg(0, id, Market::kMoneyline, Selection::kHome, "", "-110")}));
+  }
+  store_->UpsertGames(games);
+  store_->InsertParlays(parlays);
+  Engine engine(*store_, clock_);
+  SettleOptions options;
+  options.max_games = 2;
+  options.batch_games = 1;
+
+  SettleSummary summary = engine.SettleAll(options);
+
+  // Earliest start first: g4 (996) and g3 (997).
+  EXPECT_EQ(summary.games_graded, 2);
+  EXPECT_EQ(Load("t4").status, ParlayStatus::kWon);
+  EXPECT_EQ(Load("t3").status, ParlayStatus::kWon);
+  EXPECT_EQ(Load("t0").status, ParlayStatus::kPending);
+}
+
+}  // namespace
+}  // namespace parlay

@@ -1,0 +1,231 @@
+// SQLite store tests on real database files in a temporary directory.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "support/test_support.h"
+
+namespace parlay {
+namespace {
+
+using testing::MakeGame;
+using testing::MakeLeg;
+using testing::MakeParlay;
+
+Parlay OneLegParlay(const std::string& id, const std::string& game_id) {
+  return MakeParlay(id, 1000, "USD",
+                    {MakeLeg(0, game_id, Market::kSpread, Selection::kAway,
+                             "+3.5", "-110")});
+}
+
+TEST(SqliteStoreTest, MigratesEmptyFile) {
+  testing::TempDir dir;
+  std::string path = dir.File("new.db");
+  {
+    std::unique_ptr<Store> store = OpenSqliteStore(path);
+    EXPECT_EQ(store->Migrate(), 1);
+  }
+  // Reopening applies nothing again and keeps the data.
+  std::unique_ptr<Store> store = OpenSqliteStore(path);
+  store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2)});
+  EXPECT_EQ(store->Migrate(), 1);
+  EXPECT_TRUE(store->GetGame("g1").has_value());
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* count = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM schema_migrations",
+                               -1, &count, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(count, 0), 1);
+  sqlite3_finalize(count);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStoreTest, RejectsUnwritablePath) {
+  EXPECT_THROW(OpenSqliteStore("/nonexistent-dir/x/y.db"), StoreError);
+}
+
+TEST(SqliteStoreTest, GameRoundTrip) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+  Game game = MakeGame("2023-09-07-DET-KC", "Kansas City Chiefs",
+                       "Detroit Lions", 20, 21, GameStatus::kFinal,
+                       1694132400);
+  game.period_scores = R"({"q1":[0,7]})";
+  game.updated_at = 1694143800;
+  store->UpsertGames(std::vector<Game>{game});
+
+  std::optional<Game> read = store->GetGame("2023-09-07-DET-KC");
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->home, "Kansas City Chiefs");
+  EXPECT_EQ(read->away, "Detroit Lions");
+  EXPECT_EQ(read->home_score, 20);
+  EXPECT_EQ(read->away_score, 21);
+  EXPECT_EQ(read->start_time, 1694132400);
+  EXPECT_EQ(read->updated_at, 1694143800);
+  EXPECT_EQ(read->status, GameStatus::kFinal);
+  EXPECT_EQ(read->period_scores, R"({"q1":[0,7]})");
+  EXPECT_FALSE(store->GetGame("missing").has_value());
+
+  // An upsert replaces the row.
+  game.home_score = std::nullopt;
+  game.status = GameStatus::kSuspended;
+  store->UpsertGames(std::vector<Game>{game});
+  read = store->GetGame("2023-09-07-DET-KC");
+  EXPECT_FALSE(read->home_score.has_value());
+  EXPECT_EQ(read->status, GameStatus::kSuspended);
+  EXPECT_EQ(store->ListGames(GameStatus::kFinal).size(), 0u);
+  EXPECT_EQ(store->ListGames(std::nullopt).size(), 1u);
+}
+
+TEST(SqliteStoreTest, DuplicateParlayWritesNothing) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+  store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2)});
+  store->InsertParlays(std::vector<Parlay>{OneLegParlay("t-1", "g1")});
+
+  std::vector<Parlay> batch = {OneLegParlay("t-2", "g1"),
+                               OneLegParlay("t-1", "g1")};
+  try {
+    store->InsertParlays(batch);
+    FAIL() << "duplicate id accepted";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("\"t-1\""), std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(store->GetParlay("t-2").has_value());
+  std::vector<std::string> ids = {"t-1", "t-2", "t-3"};
+  EXPECT_EQ(store->ExistingParlayIds(ids), std::vector<std::string>{"t-1"});
+}
+
+TEST(SqliteStoreTest, ParlayRoundTripKeepsLegTerms) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+  store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2),
+                                       MakeGame("g2", "H2", "A2", 1, 2)});
+  Parlay parlay = MakeParlay(
+      "t-1", 12345, "JPY",
+      {MakeLeg(0, "g2", Market::kTotal, Selection::kUnder, "47.25", "1.91"),
+       MakeLeg(1, "g1", Market::kMoneyline3Way, Selection::kDraw, "",
+               "+250")});
+  parlay.placed_at = 1700000000;
+  store->InsertParlays(std::vector<Parlay>{parlay});
+
+  std::optional<Parlay> read = store->GetParlay("t-1");
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->stake_minor, 12345);
+  EXPECT_EQ(read->currency, "JPY");
+  EXPECT_EQ(read->placed_at, 1700000000);
+  EXPECT_EQ(read->status, ParlayStatus::kPending);
+  EXPECT_FALSE(read->payout_minor.has_value());
+  ASSERT_EQ(read->legs.size(), 2u);
+  EXPECT_EQ(read->legs[0].game_id, "g2");
+  EXPECT_EQ(read->legs[0].market, Market::kTotal);
+  EXPECT_EQ(read->legs[0].selection, Selection::kUnder);
+  ASSERT_TRUE(read->legs[0].line.has_value());
+  EXPECT_EQ(read->legs[0].line->quarters, 189);  // 47.25 * 4
+  EXPECT_EQ(read->legs[0].odds.text, "1.91");
+  EXPECT_EQ(read->legs[0].odds.numerator, 191);
+  EXPECT_EQ(read->legs[0].odds.denominator, 100);
+  EXPECT_EQ(read->legs[1].market, Market::kMoneyline3Way);
+  EXPECT_EQ(read->legs[1].selection, Selection::kDraw);
+  EXPECT_FALSE(read->legs[1].line.has_value());
+}
+
+TEST(SqliteStoreTest, ListParlaysPagesByCursor) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+  store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2)});
+  std::vector<Parlay> parlays;
+  for (const char* id : {"p-c", "p-a", "p-e", "p-b", "p-d"}) {
+    parlays.push_back(OneLegParlay(id, "g1"));
+  }
+  parlays[1].account = "other";
+  store->InsertParlays(parlays);
+
+  ParlayQuery query;
+  query.limit = 2;
+  std::vector<Parlay> page = store->ListParlays(query);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, "p-a");
+  EXPECT_EQ(page[1].id, "p-b");
+  EXPECT_EQ(page[0].legs.size(), 1u);
+  query.after_id = page[1].id;
+  page = store->ListParlays(query);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, "p-c");
+  EXPECT_EQ(page[1].id, "p-d");
+
+  ParlayQuery by_account;
+  by_account.account = "other";
+  page = store->ListParlays(by_account);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, "p-a");
+
+  ParlayQuery by_status;
+  by_status.status = ParlayStatus::kWon;
+  EXPECT_TRUE(store->ListParlays(by_status).empty());
+}
+
+TEST(SqliteStoreTest, FindsGradableGamesWithPendingLegsOldestFirst) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+  store->UpsertGames(std::vector<Game>{
+      MakeGame("late", "H", "A", 1, 0, GameStatus::kFinal, 300),
+      MakeGame("early", "H", "A", 1, 0, GameStatus::kFinal, 100),
+      MakeGame("cancelled", "H", "A", std::nullopt, std::nullopt,
+               GameStatus::kCancelled, 200),
+      MakeGame("no-score", "H", "A", 1, std::nullopt, GameStatus::kFinal,
+               50),
+      MakeGame("live", "H", "A", 1, 0, GameStatus::kInProgress, 10),
+      MakeGame("no-legs", "H", "A", 1, 0, GameStatus::kFinal, 20),
+  });
+  store->InsertParlays(std::vector<Parlay>{
+      OneLegParlay("t1", "late"), OneLegParlay("t2", "early"),
+      OneLegParlay("t3", "cancelled"), OneLegParlay("t4", "no-score"),
+      OneLegParlay("t5", "live")});
+
+  std::vector<std::string> expected = {"early", "cancelled", "late"};
+  EXPECT_EQ(store->FindGamesToSettle(10), expected);
+  EXPECT_EQ(store->FindGamesToSettle(1), std::vector<std::string>{"early"});
+  std::vector<Game> attention = store->FindGamesNeedingAttention();
+  ASSERT_EQ(attention.size(), 1u);
+  EXPECT_EQ(attention[0].id, "no-score");
+}
+
+TEST(SqliteStoreTest, TransactionRollsBackWithoutCommit) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+  store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2)});
+  store->InsertParlays(std::vector<Parlay>{OneLegParlay("t-1", "g1")});
+  {
+    std::unique_ptr<Transaction> transaction = store->Begin();
+    LegUpdate update;
+    update.game_id = "g1";
+    update.parlay_id = "t-1";
+    update.index = 0;
+    update.status = LegStatus::kWon;
+    std::vector<bool> changed =
+        transaction->SettleLegs(std::vector<LegUpdate>{update});
+    ASSERT_EQ(changed.size(), 1u);
+    EXPECT_TRUE(changed[0]);
+    // A second update of the same leg inside the transaction is a no-op.
+    changed = transaction->SettleLegs(std::vector<LegUpdate>{update});
+    EXPECT_FALSE(changed[0]);
+  }
+  EXPECT_EQ(store->GetParlay("t-1")->legs[0].status, LegStatus::kPending);
+}
+
+TEST(SqliteStoreTest, TwoConnectionsShareOneFile) {
+  testing::TempDir dir;
+  std::unique_ptr<Store> first = OpenSqliteStore(dir.File("t.db"));
+  std::unique_ptr<Store> second = OpenSqliteStore(dir.File("t.db"));
+  first->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2)});
+  EXPECT_TRUE(second->GetGame("g1").has_value());
+}
+
+}  // namespace
+}  // namespace parlay
