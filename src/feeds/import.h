@@ -29,8 +29,8 @@ struct ImportProblem {
   // The offending value as JSON text ("\"abc\"", "12", "null"), shortened
   // if long; empty when the value is missing.
   std::string value;
-  // What is wrong when it is not an invalid or missing value, e.g. "unknown
-  // field" or "invalid JSON at column 7: ..."; empty otherwise.
+  // The kind of problem when it is not an invalid or missing value, e.g.
+  // "unknown field" or "invalid JSON at column 7 (...)". Empty otherwise.
   std::string error;
   std::string expected;  // what would be valid
 
@@ -53,8 +53,10 @@ struct ImportReport {
   std::vector<ImportProblem> warnings;
 };
 
-// Thrown when input is invalid and skip_invalid is false. what() lists up
-// to 20 problems; problems() has them all. Nothing was written.
+// Thrown when input is invalid and skip_invalid is false. Also thrown with
+// skip_invalid set when a file cannot be read or parsed as a whole. what()
+// lists up to 20 problems, and problems() returns them all. Nothing was
+// written.
 class ImportError : public std::runtime_error {
  public:
   explicit ImportError(std::vector<ImportProblem> problems);
@@ -69,7 +71,10 @@ struct ImportOptions {
 };
 
 // Imports games (JSON array or JSON Lines) from every file, validated
-// together and written in one transaction.
+// together and written in one transaction. A record is not written when a
+// newer version of its game exists (see ImportReport::superseded). A file
+// that cannot be read or parsed as a whole throws ImportError even with
+// skip_invalid.
 ImportReport ImportGames(Store& store, std::span<const std::string> files,
                          const ImportOptions& options);
 
@@ -89,8 +94,11 @@ struct NflGame {
 };
 
 // Reads the NFL history CSV (spreadspoke format) with the team table
-// `teams_csv` (nfl_teams.csv) used to resolve favourite ids. Invalid rows
-// become problems in `report`; the valid rows are returned.
+// `teams_csv` (nfl_teams.csv) used to resolve team names and favourite ids.
+// Invalid rows become problems in `report`; the valid rows are returned.
+// A row whose spread or total cannot be read is kept without that line and
+// gets a warning. Throws ImportError when a file cannot be read or lacks a
+// needed column.
 std::vector<NflGame> ReadNflCsv(const std::string& scores_csv,
                                 const std::string& teams_csv,
                                 ImportReport& report);
@@ -104,9 +112,11 @@ ImportReport ImportNflCsv(Store& store, const std::string& scores_csv,
 // total at the games' closing lines, deterministically from `seed`. Games
 // without a needed line are skipped for that market; no parlay has two legs
 // on one game. Account ids, stakes and placement times come from the seed.
+// Moneyline prices are synthetic (docs/formats.md). Throws
+// std::invalid_argument for a negative count, max_legs below 1, or a
+// positive count with no game that has a line.
 std::vector<Parlay> GenerateNflParlays(std::span<const NflGame> games,
-                                       int count, int max_legs,
-                                       uint64_t seed);
+                                       int count, int max_legs, uint64_t seed);
 
 }  // namespace parlay
 

@@ -18,8 +18,8 @@ namespace parlay {
 // Codes are upper case, as ISO 4217 writes them.
 std::optional<int> CurrencyExponent(std::string_view code);
 
-// Largest amount accepted anywhere, in minor units: 10^15, so that a stake
-// times any parlay multiplier still fits the payout arithmetic and output.
+// Largest amount accepted anywhere, in minor units: 10^15. Parlays whose
+// payout could exceed it are rejected when placed (see MaxPayoutMinor).
 inline constexpr int64_t kMaxAmountMinor = 1'000'000'000'000'000;
 
 // Parses a non-negative decimal amount such as "10.00", "10.5" or "1500"

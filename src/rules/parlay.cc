@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "rules/money.h"
+
 namespace parlay {
 namespace {
 
@@ -67,9 +69,9 @@ ParlayOutcome DeriveParlay(int64_t stake_minor,
   mpz_class payout;
   mpz_fdiv_q(payout.get_mpz_t(), exact_numerator.get_mpz_t(),
              product.get_den_mpz_t());
-  // NOTE: a payout above INT64_MAX minor units is capped there, because
-  // ParlayOutcome cannot carry an error. Bounded stakes alone do not prevent
-  // it: 10^15 minor units on two legs at +1000000 would pay about 10^23.
+  // A payout above INT64_MAX minor units is capped there, because
+  // ParlayOutcome cannot carry an error. Imports reject such parlays up
+  // front (MaxPayoutMinor), so only a row written around them gets here.
   const int64_t payout_minor = payout.fits_slong_p()
                                    ? payout.get_si()
                                    : std::numeric_limits<int64_t>::max();
@@ -79,6 +81,23 @@ ParlayOutcome DeriveParlay(int64_t stake_minor,
                               : comparison == 0 ? ParlayStatus::kPush
                                                 : ParlayStatus::kLost;
   return {status, payout_minor};
+}
+
+std::optional<int64_t> MaxPayoutMinor(int64_t stake_minor,
+                                      std::span<const Odds> odds) {
+  mpz_class numerator(static_cast<long>(stake_minor));
+  mpz_class denominator(1);
+  for (const Odds& leg : odds) {
+    numerator *= static_cast<long>(leg.numerator);
+    denominator *= static_cast<long>(leg.denominator);
+  }
+  mpz_class payout;
+  mpz_fdiv_q(payout.get_mpz_t(), numerator.get_mpz_t(),
+             denominator.get_mpz_t());
+  if (payout > mpz_class(static_cast<long>(kMaxAmountMinor))) {
+    return std::nullopt;
+  }
+  return payout.get_si();
 }
 
 }  // namespace parlay

@@ -5,6 +5,7 @@
 #define PARLAY_RULES_PARLAY_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "rules/odds.h"
@@ -39,6 +40,13 @@ struct ParlayOutcome {
 //   refund as payout) when it is below 1.
 // REQUIRES: stake_minor >= 0 and legs is not empty.
 ParlayOutcome DeriveParlay(int64_t stake_minor, std::span<const PricedLeg> legs);
+
+// Returns the payout in minor units if every leg wins, floor(stake x
+// product of the odds), or nullopt when it would exceed kMaxAmountMinor.
+// Parlays are checked with it when placed, so that no settlement can
+// produce a payout too large to store.
+std::optional<int64_t> MaxPayoutMinor(int64_t stake_minor,
+                                      std::span<const Odds> odds);
 
 }  // namespace parlay
 

@@ -205,3 +205,26 @@ TEST(DeriveParlayTest, PayoutAboveInt64IsCapped) {
 
 }  // namespace
 }  // namespace parlay
+
+namespace parlay {
+namespace {
+
+TEST(MaxPayoutTest, StaysWithinLimit) {
+  // 10.00 at +150 and -110: 1000 * 5/2 * 21/11 = 52500 / 11 = 4772.7.
+  std::vector<Odds> odds = {Odds{"+150", 5, 2}, Odds{"-110", 21, 11}};
+  EXPECT_EQ(MaxPayoutMinor(1000, odds), 4772);
+}
+
+TEST(MaxPayoutTest, RejectsPayoutAboveLimit) {
+  // 10^15 on two legs at +1000000 (decimal 10001) is about 10^23.
+  std::vector<Odds> odds = {Odds{"+1000000", 10001, 1},
+                            Odds{"+1000000", 10001, 1}};
+  EXPECT_FALSE(MaxPayoutMinor(kMaxAmountMinor, odds).has_value());
+  // Exactly the limit is accepted: 10^14 at decimal 10 pays 10^15.
+  std::vector<Odds> ten = {Odds{"10", 10, 1}};
+  EXPECT_EQ(MaxPayoutMinor(kMaxAmountMinor / 10, ten), kMaxAmountMinor);
+  EXPECT_FALSE(MaxPayoutMinor(kMaxAmountMinor / 10 + 1, ten).has_value());
+}
+
+}  // namespace
+}  // namespace parlay

@@ -1,0 +1,176 @@
+// ImportGames: the games JSON format (docs/formats.md).
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "feeds/import.h"
+#include "feeds/import_internal.h"
+#include "feeds/json_records.h"
+#include "rules/grading.h"
+#include "rules/types.h"
+#include "util/time.h"
+
+namespace parlay {
+namespace {
+
+using feeds::RecordChecker;
+using nlohmann::json;
+
+constexpr std::string_view kGameFields[] = {
+    "id",     "league",     "home",       "away",          "start_time",
+    "status", "home_score", "away_score", "period_scores", "updated_at"};
+
+constexpr std::string_view kStatusNames[] = {
+    "scheduled", "in_progress", "final", "suspended", "postponed", "cancelled"};
+
+constexpr int kMaxScore = 9999;
+
+constexpr std::string_view kTimeDescription =
+    "an ISO 8601 time such as \"2023-09-08T00:20:00Z\" or "
+    "\"2023-09-07T20:20:00-04:00\"";
+
+// Reads a time field. Returns nullopt, with a problem added unless the
+// field is absent and optional, when there is no valid time.
+std::optional<int64_t> ReadTime(const json& object, std::string_view key,
+                                bool required, RecordChecker& check) {
+  const json* value = feeds::FindMember(object, key);
+  if (value == nullptr || (!required && value->is_null())) {
+    if (required) {
+      check.Missing(std::string(key), std::string(kTimeDescription));
+    }
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    check.Invalid(std::string(key), *value,
+                  std::string(kTimeDescription) + ", a string, not " +
+                      feeds::JsonTypeName(*value));
+    return std::nullopt;
+  }
+  Result<int64_t> time = ParseIso8601(value->get<std::string>());
+  if (!time.ok()) {
+    check.Invalid(std::string(key), *value, std::string(kTimeDescription));
+    return std::nullopt;
+  }
+  return time.value();
+}
+
+// Reads home_score or away_score: absent and null both mean no score.
+std::optional<int> ReadScore(const json& object, std::string_view key,
+                             RecordChecker& check) {
+  const json* value = feeds::FindMember(object, key);
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  const bool in_range =
+      (value->is_number_integer() || value->is_number_unsigned()) &&
+      value->get<int64_t>() >= 0 && value->get<int64_t>() <= kMaxScore;
+  if (!in_range) {
+    check.Invalid(std::string(key), *value,
+                  "an integer from 0 to " + std::to_string(kMaxScore) +
+                      ", or null when there is no score");
+    return std::nullopt;
+  }
+  return static_cast<int>(value->get<int64_t>());
+}
+
+std::optional<GameStatus> ReadStatus(const json& object, RecordChecker& check) {
+  const std::string expected = "one of " + feeds::JoinNames(kStatusNames, "or");
+  const json* value = feeds::FindMember(object, "status");
+  if (value == nullptr) {
+    check.Missing("status", expected);
+    return std::nullopt;
+  }
+  std::optional<GameStatus> status;
+  if (value->is_string()) status = ParseGameStatus(value->get<std::string>());
+  if (!status) check.Invalid("status", *value, expected);
+  return status;
+}
+
+// Reads one game record. Returns nullopt when it has any problem.
+std::optional<Game> ReadGame(const feeds::JsonRecord& record,
+                             RecordChecker& check) {
+  const json& object = record.value;
+  if (!object.is_object()) {
+    check.Invalid("", object,
+                  "a JSON object with the fields " +
+                      feeds::JoinNames(kGameFields, "and") + ", not " +
+                      feeds::JsonTypeName(object));
+    return std::nullopt;
+  }
+  check.CheckDuplicateKeys();
+  check.CheckKnownFields(object, "", kGameFields);
+
+  Game game;
+  const auto id = check.RequiredText(object, "", "id",
+                                     "a game id such as \"2023-09-07-DET-KC\"");
+  const auto league =
+      check.RequiredText(object, "", "league", "a league such as \"NFL\"");
+  const auto home =
+      check.RequiredText(object, "", "home",
+                         "the home team's name such as \"Kansas City Chiefs\"");
+  const auto away = check.RequiredText(
+      object, "", "away", "the away team's name such as \"Detroit Lions\"");
+  if (home && away && NormalizeTeamName(*home) == NormalizeTeamName(*away)) {
+    check.InvalidText("away", *away,
+                      "a team other than the home team \"" + *home +
+                          "\" (names are compared ignoring case, spaces, "
+                          "dots and hyphens)");
+  }
+  const std::optional<int64_t> start_time =
+      ReadTime(object, "start_time", /*required=*/true, check);
+  const std::optional<GameStatus> status = ReadStatus(object, check);
+  game.home_score = ReadScore(object, "home_score", check);
+  game.away_score = ReadScore(object, "away_score", check);
+  const std::optional<int64_t> updated_at =
+      ReadTime(object, "updated_at", /*required=*/false, check);
+  if (const json* periods = feeds::FindMember(object, "period_scores")) {
+    if (!periods->is_null()) {
+      game.period_scores =
+          periods->dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+  }
+  if (!check.ok()) return std::nullopt;
+
+  game.id = *id;
+  game.league = *league;
+  game.home = *home;
+  game.away = *away;
+  game.start_time = *start_time;
+  game.status = *status;
+  // With no problem added, a missing time means the field was absent.
+  game.updated_at = updated_at.value_or(*start_time);
+  return game;
+}
+
+}  // namespace
+
+ImportReport ImportGames(Store& store, std::span<const std::string> files,
+                         const ImportOptions& options) {
+  ImportReport report;
+  std::vector<feeds::FileRecords> inputs = feeds::ReadAllRecords(files, report);
+
+  std::vector<Game> games;
+  for (const feeds::FileRecords& input : inputs) {
+    for (const feeds::JsonRecord& record : input.records) {
+      RecordChecker check(input.file, record, report.problems);
+      if (std::optional<Game> game = ReadGame(record, check)) {
+        games.push_back(std::move(*game));
+      }
+    }
+  }
+  feeds::SortProblems(files, report.problems);
+  feeds::ThrowIfInvalid(report, options);
+
+  feeds::UpsertNewestGames(store, std::move(games), report);
+  spdlog::info(
+      "imported {} of {} game records from {} files ({} superseded, {} "
+      "problems)",
+      report.imported, report.records, files.size(), report.superseded,
+      report.problems.size());
+  return report;
+}
+
+}  // namespace parlay
