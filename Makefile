@@ -18,7 +18,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/parlay-settler demo --db $(DB) --data data/nfl
+	$(BUILD)/parlay-settler demo --db $(DB) --fresh --data data/nfl
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
       "parlay-settler: grades sports parlays from final scores and records "
       "exact payouts"};
   app.require_subcommand(1);
+  // Global options such as --db may also follow the subcommand.
+  app.fallthrough();
   std::string db = "parlay-settler.db";
   std::string log_level = "warn";
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
 
   CLI::App* import = app.add_subcommand("import", "Import games or parlays");
   import->require_subcommand(1);
+  import->fallthrough();
   CLI::App* import_games =
       import->add_subcommand("games", "Import games (JSON array or lines)");
   import_games->add_option("files", files, "Input files")->required();
