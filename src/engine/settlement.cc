@@ -12,7 +12,6 @@
 #include "rules/money.h"
 
 namespace parlay {
-namespace {
 
 GameResult ToResult(const Game& game) {
   GameResult result;
@@ -22,7 +21,21 @@ GameResult ToResult(const Game& game) {
   result.home_score = game.home_score;
   result.away_score = game.away_score;
   result.void_reason = game.void_reason;
+  result.soccer = game.sport == "soccer";
+  result.extra_time = game.extra_time;
+  result.periods = game.periods;
+  result.shootout = game.shootout;
+  result.status_detail = game.status_detail;
   return result;
+}
+
+namespace {
+
+void AddAttention(const std::string& game_id, SettleSummary& summary) {
+  std::vector<std::string>& games = summary.games_needing_attention;
+  if (std::find(games.begin(), games.end(), game_id) == games.end()) {
+    games.push_back(game_id);
+  }
 }
 
 nlohmann::json OptionalJson(std::optional<int> value) {
@@ -44,6 +57,10 @@ void MergeSummary(const SettleSummary& from, SettleSummary& into) {
   }
   for (const auto& [currency, amount] : from.paid) {
     into.paid[currency] += amount;
+  }
+  into.postponed_games_voided += from.postponed_games_voided;
+  for (const std::string& game_id : from.games_needing_attention) {
+    AddAttention(game_id, into);
   }
 }
 
@@ -69,12 +86,51 @@ int64_t SettleSummary::parlays_settled() const {
 SettleSummary Engine::SettleAll(const SettleOptions& options) {
   int limit = options.max_games > 0 ? options.max_games
                                     : std::numeric_limits<int>::max();
+  // Corrections first, so that pending legs settled below and corrected
+  // legs see the same result.
+  SettleSummary corrections;
+  if (!options.dry_run) {
+    for (const std::string& game_id :
+         store_.FindGamesWithChangedResults(limit)) {
+      try {
+        CheckChangedResult(game_id, /*force=*/false, corrections);
+      } catch (const std::exception& error) {
+        corrections.failures.push_back({game_id, error.what()});
+        spdlog::error(
+            "score correction failed, rolled back: game_id={} "
+            "error={}",
+            game_id, error.what());
+      }
+    }
+  }
+
   std::vector<std::string> game_ids = store_.FindGamesToSettle(limit);
+  if (policy_.postponed_void_seconds > 0) {
+    const int64_t started_before =
+        clock_.NowSeconds() - policy_.postponed_void_seconds;
+    for (std::string& id : store_.FindPostponedGames(started_before, limit)) {
+      game_ids.push_back(std::move(id));
+    }
+  }
   SettleSummary summary = SettleGames(game_ids, options);
+  summary.corrections_applied = corrections.corrections_applied;
+  summary.corrections_unchanged = corrections.corrections_unchanged;
+  summary.corrections_held = corrections.corrections_held;
+  summary.legs_corrected = corrections.legs_corrected;
+  summary.parlays_corrected = corrections.parlays_corrected;
+  for (GameFailure& failure : corrections.failures) {
+    summary.failures.push_back(std::move(failure));
+  }
   for (const Game& game : store_.FindGamesNeedingAttention()) {
-    summary.games_needing_attention.push_back(game.id);
-    spdlog::warn("game needs attention: final without both scores, game_id={}",
-                 game.id);
+    AddAttention(game.id, summary);
+    if (!game.attention.empty()) {
+      spdlog::warn("game needs attention: game_id={} reason=\"{}\"", game.id,
+                   game.attention);
+    } else {
+      spdlog::warn(
+          "game needs attention: final without both scores, game_id={}",
+          game.id);
+    }
   }
   return summary;
 }
@@ -157,17 +213,42 @@ void Engine::SettleInTransaction(Transaction& transaction,
                                  SettleSummary& summary) {
   const int64_t now = clock_.NowSeconds();
 
-  // Step 1: read the batch's games and pending legs, grade in memory.
+  // Step 1: read the batch's games and pending legs, grade in memory. A
+  // game postponed past the limit voids its legs; a final game whose feed
+  // lacks a score some leg needs is reported for attention.
   std::unordered_map<std::string, GameResult> results;
+  std::set<std::string> postponed_past_limit;
   for (const Game& game : transaction.LoadGames(game_ids)) {
-    results.emplace(game.id, ToResult(game));
+    if (PostponedPastLimit(game.status, game.start_time, now, policy_)) {
+      postponed_past_limit.insert(game.id);
+    }
+    GameResult result = ToResult(game);
+    if (postponed_past_limit.contains(game.id)) {
+      // The void reason is built once per game, from its schedule.
+      result.void_reason =
+          PostponementVoid(result, game.start_time, policy_).reason;
+    }
+    results.emplace(game.id, std::move(result));
   }
   std::vector<LegUpdate> leg_updates;
   for (const PendingLeg& leg : transaction.LoadPendingLegs(game_ids)) {
     auto found = results.find(leg.game_id);
-    if (found == results.end() || !IsGradable(found->second)) continue;
-    Grade grade = GradeLeg(found->second, leg.terms);
-    if (grade.status == LegStatus::kPending) continue;
+    if (found == results.end()) continue;
+    const bool postponement = postponed_past_limit.contains(leg.game_id);
+    if (!postponement && !IsGradable(found->second)) continue;
+    Grade grade = postponement
+                      ? Grade{LegStatus::kVoid, found->second.void_reason}
+                      : GradeLeg(found->second, leg.terms);
+    if (grade.status == LegStatus::kPending) {
+      if (grade.needs_attention) {
+        AddAttention(leg.game_id, summary);
+        spdlog::warn(
+            "leg cannot be graded: game_id={} parlay_id={} "
+            "leg_index={} reason=\"{}\"",
+            leg.game_id, leg.parlay_id, leg.index, grade.reason);
+      }
+      continue;
+    }
     LegUpdate update;
     update.game_id = leg.game_id;
     update.parlay_id = leg.parlay_id;
@@ -177,6 +258,11 @@ void Engine::SettleInTransaction(Transaction& transaction,
     update.home_score = found->second.home_score;
     update.away_score = found->second.away_score;
     update.settled_at = now;
+    update.postponement_void = postponement;
+    if (postponement) {
+      update.home_score.reset();
+      update.away_score.reset();
+    }
     leg_updates.push_back(std::move(update));
   }
 
@@ -221,6 +307,14 @@ void Engine::SettleInTransaction(Transaction& transaction,
         {0, "leg_settled", leg.parlay_id, leg.index, payload.dump(), now});
   }
   summary.games_graded += static_cast<int>(graded_games.size());
+  for (const std::string& game_id : graded_games) {
+    if (postponed_past_limit.contains(game_id)) {
+      summary.postponed_games_voided++;
+    }
+  }
+  std::vector<std::string> settled_games(graded_games.begin(),
+                                         graded_games.end());
+  transaction.MarkGamesSettled(settled_games, now);
   Fault(options, "legs_written", game_ids);
 
   // Step 3: derive only the parlays these legs belong to.

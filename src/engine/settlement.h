@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/lifecycle.h"
 #include "rules/types.h"
 #include "store/store.h"
 #include "util/time.h"
@@ -28,7 +29,7 @@ namespace parlay {
 inline constexpr std::string_view kRulesVersion = "1";
 
 struct SettleOptions {
-  int batch_games = 64;  // games per transaction
+  int batch_games = 256;  // games per transaction
   int max_games = 0;     // games per pass; 0 means no limit
   bool dry_run = false;  // grade and derive, then roll back
   // Called at named points of a batch ("legs_written", "parlays_written",
@@ -55,6 +56,17 @@ struct SettleSummary {
   std::vector<GameFailure> failures;
   int64_t duration_ms = 0;
 
+  // Score corrections: games whose result changed after legs were settled.
+  // Applied ones re-graded at least one leg; unchanged ones changed no
+  // outcome; held ones arrived after the correction window and wait for an
+  // operator (Game::attention).
+  int64_t corrections_applied = 0;
+  int64_t corrections_unchanged = 0;
+  int64_t corrections_held = 0;
+  int64_t legs_corrected = 0;     // settled legs whose status changed
+  int64_t parlays_corrected = 0;  // settled parlays whose outcome changed
+  int64_t postponed_games_voided = 0;
+
   int64_t legs_settled() const;
   int64_t parlays_settled() const;
 };
@@ -62,9 +74,12 @@ struct SettleSummary {
 // Thread-safety: one Engine per thread; it uses its Store exclusively.
 class Engine {
  public:
-  Engine(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Engine(Store& store, const Clock& clock, LifecyclePolicy policy = {})
+      : store_(store), clock_(clock), policy_(policy) {}
 
-  // Settles every gradable game with pending legs (up to max_games).
+  // Checks the games whose result changed after settlement (score
+  // corrections), voids the legs of games postponed past the limit, then
+  // settles every gradable game with pending legs (up to max_games).
   SettleSummary SettleAll(const SettleOptions& options = {});
 
   // Settles the given games, in batches. Games that are not gradable or
@@ -75,6 +90,13 @@ class Engine {
   // Marks a game cancelled with `reason` and voids its pending legs, in one
   // transaction. Throws StoreError if the game does not exist.
   SettleSummary VoidGame(std::string_view game_id, std::string_view reason);
+
+  // Re-grades every settled leg of a game from its stored result, whatever
+  // the correction window, re-derives the affected parlays, clears the
+  // game's operator flag and then settles its pending legs. For an
+  // operator who checked a held correction. Throws StoreError if the game
+  // does not exist.
+  SettleSummary ResettleGame(std::string_view game_id);
 
  private:
   // Settles one batch of games in one transaction and adds what it
@@ -88,9 +110,26 @@ class Engine {
                            const SettleOptions& options,
                            SettleSummary& summary);
 
+  // Re-grades the settled legs of one game whose result changed, in one
+  // transaction. Outside the correction window, and unless `force`, only
+  // flags the game for an operator. Adds to `summary`.
+  void CheckChangedResult(const std::string& game_id, bool force,
+                          SettleSummary& summary);
+
   Store& store_;
   const Clock& clock_;
+  LifecyclePolicy policy_;
 };
+
+// Returns what grading reads from a stored game.
+GameResult ToResult(const Game& game);
+
+// Reads the lifecycle limits from SETTLEMENT_POSTPONED_VOID_HOURS (default
+// 48, 0 turns postponement voiding off) and
+// SETTLEMENT_CORRECTION_WINDOW_HOURS (default 72). Throws
+// std::invalid_argument naming the variable for a value that is not a
+// whole number of hours from 0 to 8760.
+LifecyclePolicy LifecyclePolicyFromEnvironment();
 
 }  // namespace parlay
 

@@ -11,6 +11,7 @@
 #include "feeds/import.h"
 #include "feeds/import_internal.h"
 #include "feeds/json_records.h"
+#include "feeds/record_import.h"
 #include "rules/grading.h"
 #include "rules/types.h"
 #include "util/time.h"
@@ -22,11 +23,16 @@ using feeds::RecordChecker;
 using nlohmann::json;
 
 constexpr std::string_view kGameFields[] = {
-    "id",     "league",     "home",       "away",          "start_time",
-    "status", "home_score", "away_score", "period_scores", "updated_at"};
+    "id",     "league",        "home",       "away",          "start_time",
+    "status", "home_score",    "away_score", "period_scores", "updated_at",
+    "sport",  "status_detail", "extra_time", "periods",       "shootout"};
 
 constexpr std::string_view kStatusNames[] = {
-    "scheduled", "in_progress", "final", "suspended", "postponed", "cancelled"};
+    "scheduled", "in_progress", "final",      "suspended", "postponed",
+    "cancelled", "abandoned",   "no_contest", "unknown"};
+
+constexpr std::string_view kPeriodNames[] = {"regulation", "first_half", "q1",
+                                             "q2",         "q3",         "q4"};
 
 constexpr int kMaxScore = 9999;
 
@@ -74,6 +80,71 @@ std::optional<int> ReadScore(const json& object, std::string_view key,
     return std::nullopt;
   }
   return static_cast<int>(value->get<int64_t>());
+}
+
+// Reads [home, away] scores such as [1, 1]. Returns nullopt, with a problem
+// added, when the value is not such a pair.
+std::optional<Score> ReadScorePair(const json& value, const std::string& field,
+                                   RecordChecker& check) {
+  const auto valid_score = [](const json& score) {
+    return (score.is_number_integer() || score.is_number_unsigned()) &&
+           score.get<int64_t>() >= 0 && score.get<int64_t>() <= kMaxScore;
+  };
+  if (!value.is_array() || value.size() != 2 || !valid_score(value[0]) ||
+      !valid_score(value[1])) {
+    check.Invalid(field, value,
+                  "[home, away] scores from 0 to " + std::to_string(kMaxScore) +
+                      ", such as [1, 0]");
+    return std::nullopt;
+  }
+  return Score{value[0].get<int>(), value[1].get<int>()};
+}
+
+// Reads the optional structured fields that grading uses: sport,
+// status_detail, extra_time, periods and shootout.
+void ReadResultDetails(const json& object, Game& game, RecordChecker& check) {
+  bool ignored = true;
+  game.sport = check
+                   .OptionalText(object, "", "sport",
+                                 "a sport such as \"soccer\" or "
+                                 "\"american_football\"",
+                                 &ignored)
+                   .value_or("");
+  game.status_detail = check
+                           .OptionalText(object, "", "status_detail",
+                                         "the provider's status text", &ignored)
+                           .value_or("");
+  if (const json* value = feeds::FindMember(object, "extra_time");
+      value != nullptr && !value->is_null()) {
+    if (value->is_boolean()) {
+      game.extra_time = value->get<bool>();
+    } else {
+      check.Invalid("extra_time", *value,
+                    "true or false: whether the game went to overtime or "
+                    "extra time");
+    }
+  }
+  if (const json* value = feeds::FindMember(object, "shootout");
+      value != nullptr && !value->is_null()) {
+    game.shootout = ReadScorePair(*value, "shootout", check);
+  }
+  const json* periods = feeds::FindMember(object, "periods");
+  if (periods == nullptr || periods->is_null()) return;
+  if (!periods->is_object()) {
+    check.Invalid("periods", *periods,
+                  "an object of [home, away] scores by period, such as "
+                  "{\"regulation\": [1, 1]}");
+    return;
+  }
+  for (const auto& [name, pair] : periods->items()) {
+    const std::optional<Period> period = ParsePeriod(name);
+    if (!period || *period == Period::kGame) {
+      check.Add("periods." + name, "unknown period",
+                "only the periods " + feeds::JoinNames(kPeriodNames, "and"));
+      continue;
+    }
+    game.periods.Set(*period, ReadScorePair(pair, "periods." + name, check));
+  }
 }
 
 std::optional<GameStatus> ReadStatus(const json& object, RecordChecker& check) {
@@ -132,6 +203,7 @@ std::optional<Game> ReadGame(const feeds::JsonRecord& record,
           periods->dump(-1, ' ', false, json::error_handler_t::replace);
     }
   }
+  ReadResultDetails(object, game, check);
   if (!check.ok()) return std::nullopt;
 
   game.id = *id;
@@ -151,6 +223,31 @@ ImportReport ImportGames(Store& store, std::span<const std::string> files,
                          const ImportOptions& options) {
   ImportReport report;
   std::vector<feeds::FileRecords> inputs = feeds::ReadAllRecords(files, report);
+  return feeds::ImportGameRecords(store, inputs, std::move(report), options);
+}
+
+namespace feeds {
+
+std::vector<Game> ReadGameRecords(std::span<const FileRecords> inputs,
+                                  ImportReport& report) {
+  std::vector<Game> games;
+  for (const FileRecords& input : inputs) {
+    for (const JsonRecord& record : input.records) {
+      RecordChecker check(input.file, record, report.problems);
+      if (std::optional<Game> game = ReadGame(record, check)) {
+        games.push_back(std::move(*game));
+      }
+    }
+  }
+  return games;
+}
+
+ImportReport ImportGameRecords(Store& store,
+                               std::span<const FileRecords> inputs,
+                               ImportReport report,
+                               const ImportOptions& options) {
+  std::vector<std::string> files;
+  for (const FileRecords& input : inputs) files.push_back(input.file);
 
   std::vector<Game> games;
   for (const feeds::FileRecords& input : inputs) {
@@ -172,5 +269,7 @@ ImportReport ImportGames(Store& store, std::span<const std::string> files,
       report.problems.size());
   return report;
 }
+
+}  // namespace feeds
 
 }  // namespace parlay

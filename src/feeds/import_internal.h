@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "feeds/import.h"
+#include "feeds/json_records.h"
 #include "rules/model.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -49,6 +50,11 @@ void SortProblems(std::span<const std::string> files,
 // Throws ImportError with report.problems unless there are none or
 // `options.skip_invalid` is set.
 void ThrowIfInvalid(const ImportReport& report, const ImportOptions& options);
+
+// Reads the game records of the games JSON format, adding a problem for
+// each invalid one to `report`. Returns the valid games.
+std::vector<Game> ReadGameRecords(std::span<const FileRecords> inputs,
+                                  ImportReport& report);
 
 // Writes `games` with one UpsertGames call, except the superseded ones. A
 // game is superseded when it appears again later in `games` with an

@@ -275,6 +275,31 @@ JsonFile ReadJsonRecords(const std::string& path) {
   return file;
 }
 
+JsonFile ParseJsonBody(const std::string& source, std::string_view text) {
+  JsonFile file;
+  size_t first = 0;
+  while (first < text.size() && IsBlank(text[first])) ++first;
+  if (first < text.size() && text[first] == '[') {
+    ReadArray(source, text, file);
+    return file;
+  }
+  DuplicateKeyFinder finder(/*in_array=*/false);
+  try {
+    json value = json::parse(text, finder.Callback());
+    int line = 1;
+    for (size_t i = 0; i < first; ++i) line += text[i] == '\n' ? 1 : 0;
+    file.records.push_back(MakeRecord(1, line, std::move(value), finder, 0));
+    file.readable = true;
+  } catch (const json::parse_error& error) {
+    ImportProblem problem;
+    problem.file = source;
+    problem.error = DescribeParseError(text, error, &problem.line);
+    problem.expected = "a JSON object, or a JSON array of objects";
+    file.problems.push_back(std::move(problem));
+  }
+  return file;
+}
+
 std::vector<FileRecords> ReadAllRecords(std::span<const std::string> files,
                                         ImportReport& report) {
   std::vector<FileRecords> result;

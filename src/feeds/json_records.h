@@ -40,6 +40,11 @@ struct JsonFile {
 // otherwise. A UTF-8 byte order mark is skipped.
 JsonFile ReadJsonRecords(const std::string& path);
 
+// Parses an HTTP request body: a JSON array of records, or one JSON value
+// that may span several lines. `source` names the body in problems.
+// Duplicate keys and line numbers are found as ReadJsonRecords finds them.
+JsonFile ParseJsonBody(const std::string& source, std::string_view text);
+
 // The records of one file of an import.
 struct FileRecords {
   std::string file;

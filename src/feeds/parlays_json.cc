@@ -13,6 +13,7 @@
 #include "feeds/import.h"
 #include "feeds/import_internal.h"
 #include "feeds/json_records.h"
+#include "feeds/record_import.h"
 #include "rules/grading.h"
 #include "rules/line.h"
 #include "rules/money.h"
@@ -31,10 +32,14 @@ constexpr std::string_view kParlayFields[] = {"id",       "account",   "stake",
                                               "currency", "placed_at", "legs"};
 
 constexpr std::string_view kLegFields[] = {"game", "market", "selection",
-                                           "line", "odds"};
+                                           "line", "odds",   "period"};
 
-constexpr std::string_view kMarketNames[] = {"moneyline", "moneyline_3way",
-                                             "spread", "total"};
+constexpr std::string_view kMarketNames[] = {
+    "moneyline",  "moneyline_3way", "spread",    "total",
+    "team_total", "draw_no_bet",    "to_advance"};
+
+constexpr std::string_view kPeriodNames[] = {
+    "game", "regulation", "first_half", "q1", "q2", "q3", "q4"};
 
 // Legs per parlay; more is rejected as a likely input mistake.
 constexpr size_t kMaxLegs = 20;
@@ -51,7 +56,7 @@ struct Context {
 
 // Collects the parlay ids and leg game ids of every record, valid or not,
 // so that the store is queried once for each.
-void CollectIds(const std::vector<feeds::FileRecords>& inputs,
+void CollectIds(std::span<const feeds::FileRecords> inputs,
                 std::vector<std::string>& parlay_ids,
                 std::vector<std::string>& game_ids) {
   std::set<std::string> parlays;
@@ -86,12 +91,18 @@ std::string SelectionDescription(Market market, const Game& game) {
   switch (market) {
     case Market::kMoneyline:
     case Market::kSpread:
+    case Market::kDrawNoBet:
+    case Market::kToAdvance:
       return "\"home\", \"away\" or a team of game " + game.id + ": " + teams;
     case Market::kMoneyline3Way:
       return "\"home\", \"away\", \"draw\" or a team of game " + game.id +
              ": " + teams;
     case Market::kTotal:
       return "\"over\" or \"under\" (game " + game.id + ": " + teams + ")";
+    case Market::kTeamTotal:
+      return "\"home_over\", \"home_under\", \"away_over\" or "
+             "\"away_under\" (game " +
+             game.id + ": " + teams + ")";
   }
   return "";
 }
@@ -172,11 +183,29 @@ std::optional<Market> ReadMarket(const json& leg, const std::string& prefix,
   return market;
 }
 
+// Reads the optional period; absent or null means the whole game. An
+// invalid period adds a problem and reads as the whole game.
+Period ReadPeriod(const json& leg, const std::string& prefix,
+                  RecordChecker& check) {
+  const json* value = feeds::FindMember(leg, "period");
+  if (value == nullptr || value->is_null()) return Period::kGame;
+  std::optional<Period> period;
+  if (value->is_string()) period = ParsePeriod(value->get<std::string>());
+  if (!period) {
+    check.Invalid(prefix + "period", *value,
+                  "one of " + feeds::JoinNames(kPeriodNames, "or"));
+    return Period::kGame;
+  }
+  return *period;
+}
+
 // Checks that the line fits the market, with a message naming the leg.
 // Returns false after adding a problem.
 bool CheckLineForMarket(Market market, const std::optional<Line>& line,
                         const std::string& prefix, RecordChecker& check) {
-  const bool takes_line = market == Market::kSpread || market == Market::kTotal;
+  const bool takes_line = market == Market::kSpread ||
+                          market == Market::kTotal ||
+                          market == Market::kTeamTotal;
   const std::string market_name(ToString(market));
   if (takes_line && !line) {
     check.Missing(prefix + "line",
@@ -189,7 +218,8 @@ bool CheckLineForMarket(Market market, const std::optional<Line>& line,
                       "no line on a " + market_name + " leg");
     return false;
   }
-  if (market == Market::kTotal && line->quarters <= 0) {
+  if ((market == Market::kTotal || market == Market::kTeamTotal) &&
+      line->quarters <= 0) {
     check.InvalidText(prefix + "line", FormatLine(*line, false),
                       "a total line above 0");
     return false;
@@ -231,6 +261,7 @@ std::optional<Leg> ReadLeg(const json& value, size_t index,
   bool line_valid = true;
   const std::optional<Line> line = ReadLine(value, prefix, check, &line_valid);
   const std::optional<Odds> odds = ReadOdds(value, prefix, check);
+  const Period period = ReadPeriod(value, prefix, check);
 
   const Game* game = nullptr;
   if (game_id) {
@@ -262,7 +293,7 @@ std::optional<Leg> ReadLeg(const json& value, size_t index,
   // This call keeps a rule added to ValidateLegTerms later from being
   // bypassed here.
   Result<LegTerms> terms =
-      ValidateLegTerms(LegTerms{*market, *selection, line});
+      ValidateLegTerms(LegTerms{*market, *selection, line, period});
   if (!terms.ok()) {
     check.Add(prefix.substr(0, prefix.size() - 1), terms.error(),
               "a leg whose market, selection and line fit together");
@@ -276,6 +307,7 @@ std::optional<Leg> ReadLeg(const json& value, size_t index,
   leg.selection = *selection;
   leg.selection_text = *selection_text;
   leg.line = line;
+  leg.period = period;
   leg.odds = *odds;
   return leg;
 }
@@ -356,10 +388,12 @@ std::optional<std::vector<Leg>> ReadLegs(const json& object,
       continue;
     }
     for (const Leg& earlier : result) {
-      if (earlier.game_id == leg->game_id && earlier.market == leg->market) {
+      if (earlier.game_id == leg->game_id && earlier.market == leg->market &&
+          earlier.period == leg->period) {
         check.InvalidText("legs[" + std::to_string(i) + "].market",
                           ToString(leg->market),
-                          "at most one leg per game and market (legs[" +
+                          "at most one leg per game, market and period "
+                          "(legs[" +
                               std::to_string(earlier.index) + "] is also " +
                               std::string(ToString(leg->market)) + " on game " +
                               leg->game_id + ")");
@@ -457,6 +491,19 @@ ImportReport ImportParlays(Store& store, std::span<const std::string> files,
                            const ImportOptions& options, const Clock& clock) {
   ImportReport report;
   std::vector<feeds::FileRecords> inputs = feeds::ReadAllRecords(files, report);
+  return feeds::ImportParlayRecords(store, inputs, std::move(report), options,
+                                    clock);
+}
+
+namespace feeds {
+
+ImportReport ImportParlayRecords(Store& store,
+                                 std::span<const FileRecords> inputs,
+                                 ImportReport report,
+                                 const ImportOptions& options,
+                                 const Clock& clock) {
+  std::vector<std::string> files;
+  for (const FileRecords& input : inputs) files.push_back(input.file);
 
   Context context;
   context.now = clock.NowSeconds();
@@ -491,5 +538,7 @@ ImportReport ImportParlays(Store& store, std::span<const std::string> files,
                report.problems.size());
   return report;
 }
+
+}  // namespace feeds
 
 }  // namespace parlay

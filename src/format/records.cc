@@ -25,8 +25,11 @@ std::string Amount(int64_t minor, const std::string& currency) {
 std::string LegTermsText(const Leg& leg) {
   std::string text = std::string(ToString(leg.market)) + " " +
                      leg.selection_text;
+  if (leg.period != Period::kGame) {
+    text = std::string(ToString(leg.period)) + " " + text;
+  }
   if (leg.line) {
-    text += " " + FormatLine(*leg.line, leg.market != Market::kTotal);
+    text += " " + FormatLine(*leg.line, leg.market == Market::kSpread);
   }
   return text + " @ " + leg.odds.text;
 }
@@ -56,6 +59,25 @@ json GameToJson(const Game& game) {
     out["period_scores"] = json::parse(game.period_scores, nullptr, false);
   }
   if (!game.void_reason.empty()) out["void_reason"] = game.void_reason;
+  if (!game.sport.empty()) out["sport"] = game.sport;
+  if (!game.status_detail.empty()) out["status_detail"] = game.status_detail;
+  if (game.extra_time) out["extra_time"] = *game.extra_time;
+  json periods = json::object();
+  for (Period period :
+       {Period::kRegulation, Period::kFirstHalf, Period::kQuarter1,
+        Period::kQuarter2, Period::kQuarter3, Period::kQuarter4}) {
+    if (const std::optional<Score> score = game.periods.Get(period)) {
+      periods[std::string(ToString(period))] = {score->home, score->away};
+    }
+  }
+  if (!periods.empty()) out["periods"] = periods;
+  if (game.shootout) {
+    out["shootout"] = {game.shootout->home, game.shootout->away};
+  }
+  if (game.first_settled_at) {
+    out["first_settled_at"] = FormatIso8601(*game.first_settled_at);
+  }
+  if (!game.attention.empty()) out["attention"] = game.attention;
   return out;
 }
 
@@ -69,6 +91,7 @@ json ParlayToJson(const Parlay& parlay) {
         {"selection", ToString(leg.selection)},
         {"selection_text", leg.selection_text},
         {"line", leg.line ? json(FormatLine(*leg.line, false)) : json(nullptr)},
+        {"period", ToString(leg.period)},
         {"odds", leg.odds.text},
         {"status", ToString(leg.status)},
         {"reason", leg.reason},
@@ -157,6 +180,13 @@ json SummaryToJson(const SettleSummary& summary) {
       {"games_needing_attention", summary.games_needing_attention},
       {"failures", failures},
       {"duration_ms", summary.duration_ms},
+      {"corrections",
+       {{"applied", summary.corrections_applied},
+        {"unchanged", summary.corrections_unchanged},
+        {"held", summary.corrections_held},
+        {"legs_corrected", summary.legs_corrected},
+        {"parlays_corrected", summary.parlays_corrected}}},
+      {"postponed_games_voided", summary.postponed_games_voided},
   };
 }
 
@@ -185,7 +215,17 @@ std::string SummaryToText(const SettleSummary& summary) {
   out += fmt::format("needing attention   {}\n",
                      summary.games_needing_attention.size());
   for (const std::string& game_id : summary.games_needing_attention) {
-    out += fmt::format("  {} (final without both scores)\n", game_id);
+    out += fmt::format("  {}\n", game_id);
+  }
+  out += fmt::format(
+      "score corrections   applied {}  unchanged {}  held {}  (legs {}, "
+      "parlays {})\n",
+      summary.corrections_applied, summary.corrections_unchanged,
+      summary.corrections_held, summary.legs_corrected,
+      summary.parlays_corrected);
+  if (summary.postponed_games_voided > 0) {
+    out +=
+        fmt::format("postponed voided    {}\n", summary.postponed_games_voided);
   }
   out += fmt::format("failed games        {}\n", summary.failures.size());
   for (const GameFailure& failure : summary.failures) {

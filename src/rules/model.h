@@ -12,6 +12,7 @@
 
 #include "rules/line.h"
 #include "rules/odds.h"
+#include "rules/scores.h"
 #include "rules/types.h"
 
 namespace parlay {
@@ -23,11 +24,26 @@ struct Game {
   std::string away;
   int64_t start_time = 0;
   GameStatus status = GameStatus::kScheduled;
-  std::optional<int> home_score;
+  std::optional<int> home_score;  // overtime and extra time included
   std::optional<int> away_score;
   std::string period_scores;  // JSON text as received, empty when absent
   int64_t updated_at = 0;
   std::string void_reason;  // set when an operator voided the game
+
+  // "soccer", "american_football", "basketball", "ice_hockey", "baseball",
+  // or empty when not known. Soccer's match markets settle after 90
+  // minutes (see GameResult::soccer).
+  std::string sport;
+  std::string status_detail;       // the provider's status text, if any
+  std::optional<bool> extra_time;  // went to overtime or extra time
+  PeriodScores periods;            // structured scores of parts of the game
+  std::optional<Score> shootout;   // penalty shootout goals
+
+  // Bookkeeping of the settlement engine, not written by imports or feeds.
+  std::optional<int64_t> first_settled_at;  // first leg settled on the game
+  // The reason an operator must look at the game, such as a score correction
+  // that arrived after the correction window; empty otherwise.
+  std::string attention;
 };
 
 struct Leg {
@@ -37,6 +53,7 @@ struct Leg {
   Selection selection = Selection::kHome;
   std::string selection_text;  // as given: "Kansas City Chiefs" or "home"
   std::optional<Line> line;
+  Period period = Period::kGame;
   Odds odds;
   LegStatus status = LegStatus::kPending;
   std::string reason;

@@ -13,6 +13,9 @@ constexpr std::pair<GameStatus, std::string_view> kGameStatusNames[] = {
     {GameStatus::kSuspended, "suspended"},
     {GameStatus::kPostponed, "postponed"},
     {GameStatus::kCancelled, "cancelled"},
+    {GameStatus::kAbandoned, "abandoned"},
+    {GameStatus::kNoContest, "no_contest"},
+    {GameStatus::kUnknown, "unknown"},
 };
 
 constexpr std::pair<LegStatus, std::string_view> kLegStatusNames[] = {
@@ -33,12 +36,31 @@ constexpr std::pair<Market, std::string_view> kMarketNames[] = {
     {Market::kMoneyline3Way, "moneyline_3way"},
     {Market::kSpread, "spread"},
     {Market::kTotal, "total"},
+    {Market::kTeamTotal, "team_total"},
+    {Market::kDrawNoBet, "draw_no_bet"},
+    {Market::kToAdvance, "to_advance"},
 };
 
 constexpr std::pair<Selection, std::string_view> kSelectionNames[] = {
-    {Selection::kHome, "home"},   {Selection::kAway, "away"},
-    {Selection::kDraw, "draw"},   {Selection::kOver, "over"},
+    {Selection::kHome, "home"},
+    {Selection::kAway, "away"},
+    {Selection::kDraw, "draw"},
+    {Selection::kOver, "over"},
     {Selection::kUnder, "under"},
+    {Selection::kHomeOver, "home_over"},
+    {Selection::kHomeUnder, "home_under"},
+    {Selection::kAwayOver, "away_over"},
+    {Selection::kAwayUnder, "away_under"},
+};
+
+constexpr std::pair<Period, std::string_view> kPeriodNames[] = {
+    {Period::kGame, "game"},
+    {Period::kRegulation, "regulation"},
+    {Period::kFirstHalf, "first_half"},
+    {Period::kQuarter1, "q1"},
+    {Period::kQuarter2, "q2"},
+    {Period::kQuarter3, "q3"},
+    {Period::kQuarter4, "q4"},
 };
 
 template <typename Enum, size_t N>
@@ -82,6 +104,10 @@ std::string_view ToString(Selection selection) {
   return NameOf(kSelectionNames, selection);
 }
 
+std::string_view ToString(Period period) {
+  return NameOf(kPeriodNames, period);
+}
+
 std::optional<GameStatus> ParseGameStatus(std::string_view text) {
   return ValueOf(kGameStatusNames, text);
 }
@@ -96,6 +122,19 @@ std::optional<ParlayStatus> ParseParlayStatus(std::string_view text) {
 
 std::optional<Market> ParseMarket(std::string_view text) {
   return ValueOf(kMarketNames, text);
+}
+
+std::optional<Selection> ParseSelection(std::string_view text) {
+  return ValueOf(kSelectionNames, text);
+}
+
+std::optional<Period> ParsePeriod(std::string_view text) {
+  return ValueOf(kPeriodNames, text);
+}
+
+bool IsVoidStatus(GameStatus status) {
+  return status == GameStatus::kCancelled || status == GameStatus::kAbandoned ||
+         status == GameStatus::kNoContest;
 }
 
 }  // namespace parlay

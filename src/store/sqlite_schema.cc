@@ -84,8 +84,62 @@ CREATE TABLE outbox (
 );
 )sql";
 
+// One row per settlement worker, replaced after each of its cycles, so the
+// health check can tell a live worker from a stuck one.
+constexpr std::string_view kWorkerHeartbeatsV2 = R"sql(
+CREATE TABLE worker_heartbeats (
+  worker_id             TEXT PRIMARY KEY,
+  started_at_ms         INTEGER NOT NULL,
+  beat_at_ms            INTEGER NOT NULL,
+  cycles                INTEGER NOT NULL,
+  last_parlays_settled  INTEGER NOT NULL,
+  last_parlays_won      INTEGER NOT NULL,
+  last_parlays_lost     INTEGER NOT NULL,
+  total_parlays_settled INTEGER NOT NULL,
+  total_parlays_won     INTEGER NOT NULL,
+  total_parlays_lost    INTEGER NOT NULL,
+  total_legs_settled    INTEGER NOT NULL
+);
+)sql";
+
+// Score feeds and the game lifecycle. `result` is the canonical text of
+// the fields grading reads, written with every game. `settled_result` is
+// the result the engine last settled or checked legs against. A game with
+// settled legs whose two texts differ has a score correction to check. Games settled before this migration get their first
+// settlement time from their legs.
+constexpr std::string_view kFeedsAndLifecycleV3 = R"sql(
+ALTER TABLE games ADD COLUMN sport TEXT NOT NULL DEFAULT '';
+ALTER TABLE games ADD COLUMN status_detail TEXT NOT NULL DEFAULT '';
+ALTER TABLE games ADD COLUMN extra_time INTEGER;
+ALTER TABLE games ADD COLUMN period_results TEXT NOT NULL DEFAULT '';
+ALTER TABLE games ADD COLUMN shootout_home_score INTEGER;
+ALTER TABLE games ADD COLUMN shootout_away_score INTEGER;
+ALTER TABLE games ADD COLUMN result TEXT NOT NULL DEFAULT '';
+ALTER TABLE games ADD COLUMN settled_result TEXT NOT NULL DEFAULT '';
+ALTER TABLE games ADD COLUMN first_settled_at INTEGER;
+ALTER TABLE games ADD COLUMN attention TEXT NOT NULL DEFAULT '';
+UPDATE games SET first_settled_at = (
+  SELECT MIN(settled_at) FROM legs
+  WHERE legs.game_id = games.id AND legs.status != 'PENDING');
+CREATE INDEX games_with_changed_result ON games (start_time, id)
+  WHERE result != settled_result AND first_settled_at IS NOT NULL;
+
+ALTER TABLE legs ADD COLUMN period TEXT NOT NULL DEFAULT 'game';
+ALTER TABLE legs ADD COLUMN postponement_void INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE feed_links (
+  provider  TEXT NOT NULL,
+  event_id  TEXT NOT NULL,
+  game_id   TEXT NOT NULL,
+  linked_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, event_id)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kWorkerHeartbeatsV2},
+    {3, kFeedsAndLifecycleV3},
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "engine/settlement.h"
 #include "feeds/import.h"
+#include "feeds/score_feed.h"
 #include "format/records.h"
 #include "store/store.h"
 #include "support/test_support.h"
@@ -40,6 +41,90 @@ json ReadJson(const fs::path& path) {
   return json::parse(in);
 }
 
+// Compares each expected parlay with the stored one.
+void CheckParlays(Store& store, const json& expected_parlays) {
+  for (const auto& [parlay_id, expected] : expected_parlays.items()) {
+    SCOPED_TRACE("parlay " + parlay_id);
+    std::optional<Parlay> parlay = store.GetParlay(parlay_id);
+    ASSERT_TRUE(parlay.has_value()) << "parlay not stored";
+    json actual = ParlayToJson(*parlay);
+    EXPECT_EQ(actual["status"], expected.at("status"));
+    EXPECT_EQ(actual["payout"], expected.value("payout", json(nullptr)));
+    if (expected.contains("legs")) {
+      ASSERT_EQ(actual["legs"].size(), expected["legs"].size());
+      for (size_t i = 0; i < expected["legs"].size(); ++i) {
+        EXPECT_EQ(actual["legs"][i]["status"], expected["legs"][i])
+            << "leg " << i << ": " << actual["legs"][i]["reason"];
+      }
+    }
+    if (expected.contains("reason_contains")) {
+      for (const json& part : expected["reason_contains"]) {
+        EXPECT_NE(actual["legs"][0]["reason"].get<std::string>().find(
+                      part.get<std::string>()),
+                  std::string::npos)
+            << actual["legs"][0]["reason"];
+      }
+    }
+  }
+}
+
+// Checks that the outbox has an event matching each expected object: the
+// same type and parlay, and each listed payload field equal.
+void CheckOutbox(Store& store, const json& expected_events) {
+  const std::vector<OutboxEvent> events = store.ReadOutbox(0, 100'000);
+  for (const json& expected : expected_events) {
+    bool found = false;
+    for (const OutboxEvent& event : events) {
+      if (event.type != expected.at("type") ||
+          event.parlay_id != expected.at("parlay_id")) {
+        continue;
+      }
+      const json payload = json::parse(event.payload);
+      const json fields = expected.value("payload", json::object());
+      bool fields_match = true;
+      for (const auto& [key, value] : fields.items()) {
+        fields_match = fields_match && payload.value(key, json()) == value;
+      }
+      found = found || fields_match;
+    }
+    EXPECT_TRUE(found) << "no outbox event " << expected.dump();
+  }
+}
+
+// Settles twice, checking that the second pass changes nothing, and
+// returns the first pass.
+SettleSummary SettleTwice(Engine& engine, Store& store) {
+  SettleSummary first = engine.SettleAll();
+  EXPECT_TRUE(first.failures.empty());
+  int64_t audit_rows = store.CountAudit();
+  SettleSummary second = engine.SettleAll();
+  EXPECT_EQ(second.legs_settled(), 0) << "second pass settled legs";
+  EXPECT_EQ(second.parlays_settled(), 0) << "second pass settled parlays";
+  EXPECT_EQ(second.corrections_applied, 0) << "second pass corrected legs";
+  EXPECT_EQ(store.CountAudit(), audit_rows);
+  return first;
+}
+
+void CheckCorrections(const SettleSummary& summary, const json& expected) {
+  EXPECT_EQ(summary.corrections_applied, expected.value("applied", 0));
+  EXPECT_EQ(summary.corrections_held, expected.value("held", 0));
+  EXPECT_EQ(summary.legs_corrected, expected.value("legs", 0));
+  EXPECT_EQ(summary.parlays_corrected, expected.value("parlays", 0));
+}
+
+LifecyclePolicy ScenarioPolicy(const json& scenario) {
+  LifecyclePolicy policy;
+  if (scenario.contains("postponed_void_hours")) {
+    policy.postponed_void_seconds =
+        scenario["postponed_void_hours"].get<int64_t>() * 3600;
+  }
+  if (scenario.contains("correction_window_hours")) {
+    policy.correction_window_seconds =
+        scenario["correction_window_hours"].get<int64_t>() * 3600;
+  }
+  return policy;
+}
+
 class ScenarioTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScenarioTest, Settles) {
@@ -47,6 +132,10 @@ TEST_P(ScenarioTest, Settles) {
   SCOPED_TRACE(scenario.value("description", GetParam()));
   testing::TempDir dir;
   testing::ManualClock clock;
+  if (scenario.contains("clock")) {
+    clock.Set(ParseIso8601(scenario["clock"].get<std::string>()).value() *
+              1000);
+  }
   std::unique_ptr<Store> store = OpenSqliteStore(dir.File("scenario.db"));
 
   std::vector<std::string> games_file = {dir.File("games.json")};
@@ -73,47 +162,53 @@ TEST_P(ScenarioTest, Settles) {
   }
   ImportParlays(*store, parlays_file, {}, clock);
 
-  Engine engine(*store, clock);
+  Engine engine(*store, clock, ScenarioPolicy(scenario));
   if (scenario.contains("void_games")) {
     for (const json& entry : scenario.at("void_games")) {
       engine.VoidGame(entry.at("id").get<std::string>(),
                       entry.at("reason").get<std::string>());
     }
   }
-  SettleSummary first = engine.SettleAll();
-  EXPECT_TRUE(first.failures.empty());
-  int64_t audit_rows = store->CountAudit();
-  SettleSummary second = engine.SettleAll();
-  EXPECT_EQ(second.legs_settled(), 0) << "second pass settled legs";
-  EXPECT_EQ(second.parlays_settled(), 0) << "second pass settled parlays";
-  EXPECT_EQ(store->CountAudit(), audit_rows);
-
-  for (const auto& [parlay_id, expected] : expect.at("parlays").items()) {
-    SCOPED_TRACE("parlay " + parlay_id);
-    std::optional<Parlay> parlay = store->GetParlay(parlay_id);
-    ASSERT_TRUE(parlay.has_value()) << "parlay not stored";
-    json actual = ParlayToJson(*parlay);
-    EXPECT_EQ(actual["status"], expected.at("status"));
-    EXPECT_EQ(actual["payout"], expected.value("payout", json(nullptr)));
-    if (expected.contains("legs")) {
-      ASSERT_EQ(actual["legs"].size(), expected["legs"].size());
-      for (size_t i = 0; i < expected["legs"].size(); ++i) {
-        EXPECT_EQ(actual["legs"][i]["status"], expected["legs"][i])
-            << "leg " << i << ": " << actual["legs"][i]["reason"];
-      }
-    }
-    if (expected.contains("reason_contains")) {
-      for (const json& part : expected["reason_contains"]) {
-        EXPECT_NE(actual["legs"][0]["reason"].get<std::string>().find(
-                      part.get<std::string>()),
-                  std::string::npos)
-            << actual["legs"][0]["reason"];
-      }
-    }
-  }
+  SettleSummary first = SettleTwice(engine, *store);
+  CheckParlays(*store, expect.at("parlays"));
   if (expect.contains("needing_attention")) {
     EXPECT_EQ(json(first.games_needing_attention),
               expect.at("needing_attention"));
+  }
+
+  // Each step moves the clock, applies game updates as a feed would, lets
+  // an operator re-settle games, settles twice and checks the result.
+  const json steps = scenario.value("steps", json::array());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const json& step = steps[i];
+    SCOPED_TRACE("step " + std::to_string(i + 1) + ": " +
+                 step.value("description", ""));
+    clock.Advance(step.value("advance_hours", int64_t{0}) * 3'600'000);
+    if (step.contains("updates")) {
+      const FeedSnapshot snapshot =
+          ParseFeedSnapshot(FeedProvider::kGamesJson, "step",
+                            step["updates"].dump(), clock.NowSeconds());
+      ASSERT_TRUE(snapshot.problems.empty())
+          << snapshot.problems.front().ToString();
+      ApplyFeedSnapshot(*store, clock, FeedProvider::kGamesJson, snapshot,
+                        TeamAliases::BuiltIn());
+    }
+    for (const json& game_id : step.value("resettle", json::array())) {
+      engine.ResettleGame(game_id.get<std::string>());
+    }
+    const SettleSummary pass = SettleTwice(engine, *store);
+    const json& step_expect = step.at("expect");
+    CheckParlays(*store, step_expect.value("parlays", json::object()));
+    if (step_expect.contains("corrections")) {
+      CheckCorrections(pass, step_expect["corrections"]);
+    }
+    if (step_expect.contains("needing_attention")) {
+      EXPECT_EQ(json(pass.games_needing_attention),
+                step_expect["needing_attention"]);
+    }
+    if (step_expect.contains("outbox")) {
+      CheckOutbox(*store, step_expect["outbox"]);
+    }
   }
 }
 

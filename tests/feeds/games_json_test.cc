@@ -189,8 +189,8 @@ std::vector<InvalidGameCase> InvalidGameCases() {
            R"(, "league": "NFL", "start_time": "2023-09-12T00:15:00Z", )"
            R"("status": "finished"})",
        "status", "\"finished\"",
-       "expected one of scheduled, in_progress, final, suspended, postponed "
-       "or cancelled"},
+       "expected one of scheduled, in_progress, final, suspended, postponed, "
+       "cancelled, abandoned, no_contest or unknown"},
       {"negative score",
        R"({"id": "g-9", )" + teams + ", " + tail + R"(, "home_score": -1})",
        "home_score", "-1",
@@ -211,7 +211,8 @@ std::vector<InvalidGameCase> InvalidGameCases() {
        "home_scor", "",
        "field home_scor: unknown field; expected only the fields id, "
        "league, home, away, start_time, status, home_score, away_score, "
-       "period_scores and updated_at"},
+       "period_scores, updated_at, sport, status_detail, extra_time, "
+       "periods and shootout"},
       {"field given twice",
        R"({"id": "g-9", )" + teams + ", " + tail + R"(, "status": "final"})",
        "status", "", "field status: field given more than once"},

@@ -175,7 +175,10 @@ TEST(NflGeneratorTest, PricesAndLines) {
                       leg.selection == Selection::kUnder);
           break;
         case Market::kMoneyline3Way:
-          ADD_FAILURE() << "three-way leg generated";
+        case Market::kTeamTotal:
+        case Market::kDrawNoBet:
+        case Market::kToAdvance:
+          ADD_FAILURE() << ToString(leg.market) << " leg generated";
           break;
       }
     }
@@ -358,7 +361,10 @@ TEST_F(RealNflGeneratorTest, LinesAreTheClosingLines) {
           }
           break;
         case Market::kMoneyline3Way:
-          FAIL() << "three-way leg";
+        case Market::kTeamTotal:
+        case Market::kDrawNoBet:
+        case Market::kToAdvance:
+          FAIL() << ToString(leg.market) << " leg";
       }
       ++checked;
     }

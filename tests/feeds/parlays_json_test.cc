@@ -237,7 +237,8 @@ std::vector<InvalidParlayCase> InvalidParlayCases() {
                   R"({"game": "g-2", "market": "parlay", )"
                   R"("selection": "over", "odds": "-110"})"),
        1, "legs[0].market", "\"parlay\"",
-       "expected one of moneyline, moneyline_3way, spread or total"},
+       "expected one of moneyline, moneyline_3way, spread, total, "
+       "team_total, draw_no_bet or to_advance"},
       {"selection matching neither team",
        ParlayJson("t-9", kFields, kTotalLeg + ", " + moneyline_chiefs), 1,
        "legs[1].selection", "\"Chiefs\"",
@@ -311,8 +312,8 @@ std::vector<InvalidParlayCase> InvalidParlayCases() {
                       R"({"game": "2023-09-07-DET-KC", "market": "spread", )"
                       R"("selection": "away", "line": "4.5", "odds": "-110"})"),
        1, "legs[1].market", "\"spread\"",
-       "expected at most one leg per game and market (legs[0] is also "
-       "spread on game 2023-09-07-DET-KC)"},
+       "expected at most one leg per game, market and period (legs[0] is "
+       "also spread on game 2023-09-07-DET-KC)"},
       {"id used twice", ParlayJson("t-1", kFields, kTotalLeg), 1, "id",
        "\"t-1\"",
        "field id: duplicate id \"t-1\"; expected an id used by "
