@@ -17,8 +17,13 @@ build: deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Loads the NFL demo data unsettled, then runs the service in the
+# foreground with settlement on, so its worker settles the data. It prints
+# its URLs; Ctrl-C stops it. `make run PORT=9000` picks another port.
 run: build
-	$(BUILD)/parlay-settler demo --db $(DB) --fresh --data data/nfl
+	$(BUILD)/parlay-settler demo --db $(DB) --fresh --no-settle --data data/nfl
+	FEATURE_SETTLEMENT=true LOG_FORMAT=text \
+	  $(BUILD)/parlay-settler --db $(DB) serve
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

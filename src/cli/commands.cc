@@ -90,7 +90,7 @@ int SettleCommand(const std::string& db, bool dry_run,
                   const std::string& format, int batch_games, int max_games) {
   std::unique_ptr<Store> store = Open(db);
   SystemClock clock;
-  Engine engine(*store, clock);
+  Engine engine(*store, clock, LifecyclePolicyFromEnvironment());
   SettleOptions options;
   options.dry_run = dry_run;
   options.batch_games = batch_games;
@@ -250,7 +250,8 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
 
   SystemClock clock;
   Engine engine(*store, clock);
-  SettleSummary summary = engine.SettleAll();
+  SettleSummary summary;
+  if (options.settle) summary = engine.SettleAll();
   double load_seconds =
       std::chrono::duration<double>(loaded - started).count();
 
@@ -262,6 +263,7 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
     out["parlays_placed"] = parlays.size();
     out["legs_placed"] = legs;
     out["csv_rows_skipped"] = report.problems.size();
+    out["settled"] = options.settle;
     std::cout << out.dump(2) << "\n";
   } else {
     std::cout << "NFL seasons " << options.first_season << "-"
@@ -270,7 +272,11 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
               << "placed " << parlays.size() << " parlays with " << legs
               << " legs (seed " << options.seed << "), loaded in "
               << fmt::format("{:.1f}", load_seconds) << " s\n\n"
-              << SummaryToText(summary) << "\ndatabase: " << db
+              << (options.settle ? SummaryToText(summary)
+                                 : "not settled (--no-settle): `parlay-settler "
+                                   "serve` with FEATURE_SETTLEMENT=true "
+                                   "settles them\n")
+              << "\ndatabase: " << db
               << "\nlook around: parlay-settler --db " << db
               << " parlays --status WON --limit 10\n";
   }

@@ -30,6 +30,7 @@ struct DemoOptions {
   int max_legs = 6;
   uint64_t seed = 20150910;
   bool fresh = false;  // delete an existing database first
+  bool settle = true;  // false: load only, e.g. for `serve` to settle
   std::string format = "text";
 };
 

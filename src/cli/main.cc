@@ -7,7 +7,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/feed_commands.h"
 #include "feeds/import.h"
+#include "service/serve_command.h"
 #include "store/store.h"
 
 namespace {
@@ -82,7 +84,7 @@ int main(int argc, char** argv) {
 
   bool dry_run = false;
   std::string format = "text";
-  int batch_games = 64;
+  int batch_games = 256;
   int max_games = 0;
   CLI::App* settle = app.add_subcommand(
       "settle", "Settle every gradable game once and print a summary");
@@ -179,10 +181,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   demo_command->add_flag("--fresh", demo.fresh,
                          "Delete the database file first if it exists");
+  demo_command->add_flag("--no-settle{false}", demo.settle,
+                         "Load the games and parlays but settle nothing, "
+                         "e.g. for `serve` to settle");
   demo_command->add_option("--format", demo.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   demo_command->callback([&] { run = [&] { return DemoCommand(db, demo); }; });
+
+  parlay::service::AddServeCommand(app, run, db, log_level);
+  parlay::cli::AddFeedCommands(app, run, db);
 
   try {
     app.parse(argc, argv);

@@ -9,8 +9,6 @@
 namespace parlay {
 namespace {
 
-constexpr int kBusyTimeoutMillis = 10'000;
-
 // Encodes ids as a JSON array for `IN (SELECT value FROM json_each(?))`, so
 // one prepared statement serves a batch of any size.
 std::string IdArray(std::span<const std::string> ids) {
@@ -30,11 +28,7 @@ Enum ParseColumn(const std::string& text, Parser parse, const char* what) {
 }
 
 std::optional<Selection> ParseSelectionName(std::string_view text) {
-  for (Selection s : {Selection::kHome, Selection::kAway, Selection::kDraw,
-                      Selection::kOver, Selection::kUnder}) {
-    if (ToString(s) == text) return s;
-  }
-  return std::nullopt;
+  return ParseSelection(text);
 }
 
 std::optional<int> OptionalScore(const SqliteStatement& row, int column) {
@@ -49,7 +43,83 @@ std::optional<int64_t> Widen(std::optional<int> value) {
 
 constexpr char kGameColumns[] =
     "id, league, home, away, start_time, status, home_score, away_score, "
-    "period_scores, updated_at, void_reason";
+    "period_scores, updated_at, void_reason, sport, status_detail, "
+    "extra_time, period_results, shootout_home_score, shootout_away_score, "
+    "first_settled_at, attention";
+
+// The parts of a game stored in period_results, by their text names.
+constexpr Period kStoredPeriods[] = {
+    Period::kRegulation, Period::kFirstHalf, Period::kQuarter1,
+    Period::kQuarter2,   Period::kQuarter3,  Period::kQuarter4,
+};
+
+// Encodes period scores as {"regulation": [home, away], "q1": [...]},
+// listing only the parts a feed gave, in a fixed order. Empty when none.
+std::string PeriodResultsText(const PeriodScores& periods) {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (Period period : kStoredPeriods) {
+    if (const std::optional<Score> score = periods.Get(period)) {
+      object[std::string(ToString(period))] = {score->home, score->away};
+    }
+  }
+  return object.empty() ? "" : object.dump();
+}
+
+PeriodScores ParsePeriodResults(const std::string& text) {
+  PeriodScores periods;
+  if (text.empty()) return periods;
+  const nlohmann::json object = nlohmann::json::parse(text, nullptr, false);
+  if (!object.is_object()) {
+    throw StoreError("corrupt row: invalid period_results \"" + text + "\"");
+  }
+  for (const auto& [name, pair] : object.items()) {
+    const std::optional<Period> period = ParsePeriod(name);
+    if (!period || !pair.is_array() || pair.size() != 2 ||
+        !pair[0].is_number_integer() || !pair[1].is_number_integer()) {
+      throw StoreError("corrupt row: invalid period_results \"" + text + "\"");
+    }
+    periods.Set(*period, Score{pair[0].get<int>(), pair[1].get<int>()});
+  }
+  return periods;
+}
+
+// The canonical text of everything grading reads from a game. Two writes
+// with the same text cannot grade any leg differently, so the engine
+// compares it with the text it last settled on to find score corrections.
+std::string ResultText(const Game& game) {
+  const auto number = [](std::optional<int> value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
+  nlohmann::ordered_json result = {
+      {"status", ToString(game.status)},
+      {"home", number(game.home_score)},
+      {"away", number(game.away_score)},
+      {"sport", game.sport},
+      {"extra_time", game.extra_time ? nlohmann::json(*game.extra_time)
+                                     : nlohmann::json(nullptr)},
+      {"periods", PeriodResultsText(game.periods)},
+      {"shootout", game.shootout ? nlohmann::json({game.shootout->home,
+                                                   game.shootout->away})
+                                 : nlohmann::json(nullptr)},
+      {"void_reason", game.void_reason},
+  };
+  return result.dump();
+}
+
+std::optional<bool> OptionalBool(const SqliteStatement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return row.Int(column) != 0;
+}
+
+std::optional<int64_t> BoolColumn(std::optional<bool> value) {
+  if (!value) return std::nullopt;
+  return *value ? 1 : 0;
+}
+
+std::optional<int64_t> ShootoutColumn(const Game& game, bool home) {
+  if (!game.shootout) return std::nullopt;
+  return home ? game.shootout->home : game.shootout->away;
+}
 
 Game ReadGame(const SqliteStatement& row) {
   Game game;
@@ -65,13 +135,27 @@ Game ReadGame(const SqliteStatement& row) {
   game.period_scores = row.Text(8);
   game.updated_at = row.Int(9);
   game.void_reason = row.Text(10);
+  game.sport = row.Text(11);
+  game.status_detail = row.Text(12);
+  game.extra_time = OptionalBool(row, 13);
+  game.periods = ParsePeriodResults(row.Text(14));
+  if (!row.IsNull(15) && !row.IsNull(16)) {
+    game.shootout =
+        Score{static_cast<int>(row.Int(15)), static_cast<int>(row.Int(16))};
+  }
+  game.first_settled_at = row.OptionalInt(17);
+  game.attention = row.Text(18);
   return game;
 }
 
 constexpr char kLegColumns[] =
     "parlay_id, leg_index, game_id, market, selection, selection_text, "
     "line_quarters, odds, odds_numerator, odds_denominator, status, reason, "
-    "graded_home_score, graded_away_score, settled_at";
+    "graded_home_score, graded_away_score, settled_at, period";
+
+Period ParsePeriodColumn(const std::string& text) {
+  return ParseColumn<Period>(text, ParsePeriod, "period");
+}
 
 Leg ReadLeg(const SqliteStatement& row) {
   Leg leg;
@@ -89,6 +173,7 @@ Leg ReadLeg(const SqliteStatement& row) {
   leg.graded_home_score = OptionalScore(row, 12);
   leg.graded_away_score = OptionalScore(row, 13);
   leg.settled_at = row.OptionalInt(14);
+  leg.period = ParsePeriodColumn(row.Text(15));
   return leg;
 }
 
@@ -177,7 +262,8 @@ class SqliteTransaction final : public Transaction {
     std::vector<PendingLeg> legs;
     auto& select = db_.Prepare(
         "SELECT parlay_id, leg_index, game_id, market, selection, "
-        "line_quarters FROM legs WHERE status = 'PENDING' AND game_id IN "
+        "line_quarters, period FROM legs WHERE status = 'PENDING' AND "
+        "game_id IN "
         "(SELECT value FROM json_each(?1)) ORDER BY game_id, parlay_id, "
         "leg_index");
     select.Bind(1, IdArray(game_ids));
@@ -193,6 +279,7 @@ class SqliteTransaction final : public Transaction {
       if (!select.IsNull(5)) {
         leg.terms.line = Line{static_cast<int>(select.Int(5))};
       }
+      leg.terms.period = ParsePeriodColumn(select.Text(6));
       legs.push_back(std::move(leg));
     }
     return legs;
@@ -203,8 +290,9 @@ class SqliteTransaction final : public Transaction {
     changed.reserve(updates.size());
     auto& update = db_.Prepare(
         "UPDATE legs SET status = ?1, reason = ?2, graded_home_score = ?3, "
-        "graded_away_score = ?4, settled_at = ?5 WHERE game_id = ?6 AND "
-        "parlay_id = ?7 AND leg_index = ?8 AND status = 'PENDING'");
+        "graded_away_score = ?4, settled_at = ?5, postponement_void = ?9 "
+        "WHERE game_id = ?6 AND parlay_id = ?7 AND leg_index = ?8 AND "
+        "status = 'PENDING'");
     for (const LegUpdate& leg : updates) {
       update.Reset();
       update.Bind(1, ToString(leg.status))
@@ -214,7 +302,8 @@ class SqliteTransaction final : public Transaction {
           .Bind(5, leg.settled_at)
           .Bind(6, leg.game_id)
           .Bind(7, leg.parlay_id)
-          .Bind(8, int64_t{leg.index});
+          .Bind(8, int64_t{leg.index})
+          .Bind(9, int64_t{leg.postponement_void ? 1 : 0});
       update.Run();
       changed.push_back(db_.Changes() == 1);
     }
@@ -228,7 +317,8 @@ class SqliteTransaction final : public Transaction {
     std::string ids = IdArray(parlay_ids);
 
     auto& select_parlays = db_.Prepare(
-        "SELECT id, stake_minor, currency, status FROM parlays WHERE id IN "
+        "SELECT id, stake_minor, currency, status, payout_minor FROM parlays "
+        "WHERE id IN "
         "(SELECT value FROM json_each(?1)) ORDER BY id");
     select_parlays.Bind(1, ids);
     while (select_parlays.Step()) {
@@ -238,6 +328,7 @@ class SqliteTransaction final : public Transaction {
       parlay.currency = select_parlays.Text(2);
       parlay.status = ParseColumn<ParlayStatus>(
           select_parlays.Text(3), ParseParlayStatus, "parlay status");
+      parlay.payout_minor = select_parlays.OptionalInt(4);
       position.emplace(parlay.id, parlays.size());
       parlays.push_back(std::move(parlay));
     }
@@ -330,6 +421,162 @@ class SqliteTransaction final : public Transaction {
     }
   }
 
+  void WriteGameResults(std::span<const Game> games) override {
+    auto& update = db_.Prepare(
+        "UPDATE games SET status = ?1, home_score = ?2, away_score = ?3, "
+        "period_scores = ?4, updated_at = ?5, sport = ?6, status_detail = "
+        "?7, extra_time = ?8, period_results = ?9, shootout_home_score = "
+        "?10, shootout_away_score = ?11, result = ?12 WHERE id = ?13");
+    for (const Game& game : games) {
+      update.Reset();
+      update.Bind(1, ToString(game.status))
+          .Bind(2, Widen(game.home_score))
+          .Bind(3, Widen(game.away_score))
+          .Bind(4, game.period_scores)
+          .Bind(5, game.updated_at)
+          .Bind(6, game.sport)
+          .Bind(7, game.status_detail)
+          .Bind(8, BoolColumn(game.extra_time))
+          .Bind(9, PeriodResultsText(game.periods))
+          .Bind(10, ShootoutColumn(game, true))
+          .Bind(11, ShootoutColumn(game, false))
+          .Bind(12, ResultText(game))
+          .Bind(13, game.id);
+      update.Run();
+    }
+  }
+
+  void LinkFeedEvents(std::string_view provider,
+                      std::span<const FeedLink> links,
+                      int64_t linked_at) override {
+    auto& insert = db_.Prepare(
+        "INSERT INTO feed_links (provider, event_id, game_id, linked_at) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (provider, event_id) DO "
+        "NOTHING");
+    for (const FeedLink& link : links) {
+      insert.Reset();
+      insert.Bind(1, provider)
+          .Bind(2, link.event_id)
+          .Bind(3, link.game_id)
+          .Bind(4, linked_at);
+      insert.Run();
+    }
+  }
+
+  std::vector<SettledLeg> LoadSettledLegs(
+      std::span<const std::string> game_ids) override {
+    std::vector<SettledLeg> legs;
+    auto& select = db_.Prepare(
+        "SELECT parlay_id, leg_index, game_id, market, selection, "
+        "line_quarters, period, status, reason, graded_home_score, "
+        "graded_away_score FROM legs WHERE status != 'PENDING' AND "
+        "postponement_void = 0 AND game_id IN (SELECT value FROM "
+        "json_each(?1)) ORDER BY game_id, parlay_id, leg_index");
+    select.Bind(1, IdArray(game_ids));
+    while (select.Step()) {
+      SettledLeg leg;
+      leg.parlay_id = select.Text(0);
+      leg.index = static_cast<int>(select.Int(1));
+      leg.game_id = select.Text(2);
+      leg.terms.market =
+          ParseColumn<Market>(select.Text(3), ParseMarket, "market");
+      leg.terms.selection = ParseColumn<Selection>(
+          select.Text(4), ParseSelectionName, "selection");
+      if (!select.IsNull(5)) {
+        leg.terms.line = Line{static_cast<int>(select.Int(5))};
+      }
+      leg.terms.period = ParsePeriodColumn(select.Text(6));
+      leg.status =
+          ParseColumn<LegStatus>(select.Text(7), ParseLegStatus, "leg status");
+      leg.reason = select.Text(8);
+      leg.home_score = OptionalScore(select, 9);
+      leg.away_score = OptionalScore(select, 10);
+      legs.push_back(std::move(leg));
+    }
+    return legs;
+  }
+
+  std::vector<bool> CorrectLegs(
+      std::span<const LegCorrection> corrections) override {
+    std::vector<bool> changed;
+    changed.reserve(corrections.size());
+    auto& update = db_.Prepare(
+        "UPDATE legs SET status = ?1, reason = ?2, graded_home_score = ?3, "
+        "graded_away_score = ?4, settled_at = ?5 WHERE game_id = ?6 AND "
+        "parlay_id = ?7 AND leg_index = ?8 AND status = ?9 AND "
+        "graded_home_score IS ?10 AND graded_away_score IS ?11 AND "
+        "postponement_void = 0");
+    for (const LegCorrection& leg : corrections) {
+      update.Reset();
+      update.Bind(1, ToString(leg.status))
+          .Bind(2, leg.reason)
+          .Bind(3, Widen(leg.home_score))
+          .Bind(4, Widen(leg.away_score))
+          .Bind(5, leg.settled_at)
+          .Bind(6, leg.old_leg.game_id)
+          .Bind(7, leg.old_leg.parlay_id)
+          .Bind(8, int64_t{leg.old_leg.index})
+          .Bind(9, ToString(leg.old_leg.status))
+          .Bind(10, Widen(leg.old_leg.home_score))
+          .Bind(11, Widen(leg.old_leg.away_score));
+      update.Run();
+      changed.push_back(db_.Changes() == 1);
+    }
+    return changed;
+  }
+
+  std::vector<bool> CorrectParlays(
+      std::span<const ParlayCorrection> corrections) override {
+    std::vector<bool> changed;
+    changed.reserve(corrections.size());
+    auto& update = db_.Prepare(
+        "UPDATE parlays SET status = ?1, payout_minor = ?2, settled_at = ?3 "
+        "WHERE id = ?4 AND status = ?5 AND payout_minor IS ?6");
+    for (const ParlayCorrection& parlay : corrections) {
+      const bool pending = parlay.outcome.status == ParlayStatus::kPending;
+      update.Reset();
+      update.Bind(1, ToString(parlay.outcome.status));
+      if (pending) {
+        update.BindNull(2).BindNull(3);
+      } else {
+        update.Bind(2, parlay.outcome.payout_minor).Bind(3, parlay.settled_at);
+      }
+      update.Bind(4, parlay.id)
+          .Bind(5, ToString(parlay.old_status))
+          .Bind(6, parlay.old_payout_minor);
+      update.Run();
+      changed.push_back(db_.Changes() == 1);
+    }
+    return changed;
+  }
+
+  void MarkGamesSettled(std::span<const std::string> game_ids,
+                        int64_t now) override {
+    // SQLite evaluates every expression of an UPDATE on the old row, so
+    // settled_result is copied only on the first settlement.
+    auto& update = db_.Prepare(
+        "UPDATE games SET settled_result = CASE WHEN first_settled_at IS "
+        "NULL THEN result ELSE settled_result END, first_settled_at = "
+        "COALESCE(first_settled_at, ?1) WHERE id IN (SELECT value FROM "
+        "json_each(?2))");
+    update.Bind(1, now).Bind(2, IdArray(game_ids));
+    update.Run();
+  }
+
+  void MarkResultChecked(std::string_view game_id) override {
+    auto& update =
+        db_.Prepare("UPDATE games SET settled_result = result WHERE id = ?1");
+    update.Bind(1, game_id);
+    update.Run();
+  }
+
+  void SetGameAttention(std::string_view game_id,
+                        std::string_view attention) override {
+    auto& update = db_.Prepare("UPDATE games SET attention = ?1 WHERE id = ?2");
+    update.Bind(1, attention).Bind(2, game_id);
+    update.Run();
+  }
+
   void Commit() override {
     db_.Execute("COMMIT");
     open_ = false;
@@ -342,13 +589,17 @@ class SqliteTransaction final : public Transaction {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : db_(path) {
-    sqlite3_busy_timeout(db_.handle(), kBusyTimeoutMillis);
+  SqliteStore(const std::string& path, int busy_timeout_ms) : db_(path) {
+    sqlite3_busy_timeout(db_.handle(), busy_timeout_ms);
     db_.Execute("PRAGMA journal_mode = WAL");
     // FULL syncs the WAL on every commit: a settled payout survives a power
     // loss, not only a process crash.
     db_.Execute("PRAGMA synchronous = FULL");
     db_.Execute("PRAGMA foreign_keys = ON");
+    // A settlement batch touches legs, parlays, audit and outbox pages; the
+    // default 2 MiB cache made every batch re-read pages from the OS.
+    db_.Execute("PRAGMA cache_size = -65536");  // KiB, so 64 MiB
+    db_.Execute("PRAGMA temp_store = MEMORY");
   }
 
   int Migrate() override {
@@ -380,14 +631,21 @@ class SqliteStore final : public Store {
     WriteTransaction(db_, [&] {
       auto& upsert = db_.Prepare(
           "INSERT INTO games (id, league, home, away, start_time, status, "
-          "home_score, away_score, period_scores, updated_at, void_reason) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT "
-          "(id) DO UPDATE SET league = excluded.league, home = excluded.home, "
-          "away = excluded.away, start_time = excluded.start_time, status = "
-          "excluded.status, home_score = excluded.home_score, away_score = "
+          "home_score, away_score, period_scores, updated_at, void_reason, "
+          "sport, status_detail, extra_time, period_results, "
+          "shootout_home_score, shootout_away_score, result) VALUES (?1, "
+          "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+          "?16, ?17, ?18) ON CONFLICT (id) DO UPDATE SET league = "
+          "excluded.league, home = excluded.home, away = excluded.away, "
+          "start_time = excluded.start_time, status = excluded.status, "
+          "home_score = excluded.home_score, away_score = "
           "excluded.away_score, period_scores = excluded.period_scores, "
           "updated_at = excluded.updated_at, void_reason = "
-          "excluded.void_reason");
+          "excluded.void_reason, sport = excluded.sport, status_detail = "
+          "excluded.status_detail, extra_time = excluded.extra_time, "
+          "period_results = excluded.period_results, shootout_home_score = "
+          "excluded.shootout_home_score, shootout_away_score = "
+          "excluded.shootout_away_score, result = excluded.result");
       for (const Game& game : games) {
         upsert.Reset();
         upsert.Bind(1, game.id)
@@ -400,7 +658,14 @@ class SqliteStore final : public Store {
             .Bind(8, Widen(game.away_score))
             .Bind(9, game.period_scores)
             .Bind(10, game.updated_at)
-            .Bind(11, game.void_reason);
+            .Bind(11, game.void_reason)
+            .Bind(12, game.sport)
+            .Bind(13, game.status_detail)
+            .Bind(14, BoolColumn(game.extra_time))
+            .Bind(15, PeriodResultsText(game.periods))
+            .Bind(16, ShootoutColumn(game, true))
+            .Bind(17, ShootoutColumn(game, false))
+            .Bind(18, ResultText(game));
         upsert.Run();
       }
     });
@@ -416,8 +681,8 @@ class SqliteStore final : public Store {
           "INSERT INTO legs (game_id, parlay_id, leg_index, market, "
           "selection, selection_text, line_quarters, odds, odds_numerator, "
           "odds_denominator, status, reason, graded_home_score, "
-          "graded_away_score, settled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-          "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+          "graded_away_score, settled_at, period) VALUES (?1, ?2, ?3, ?4, "
+          "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
       for (const Parlay& parlay : parlays) {
         insert_parlay.Reset();
         insert_parlay.Bind(1, parlay.id)
@@ -455,7 +720,8 @@ class SqliteStore final : public Store {
               .Bind(12, leg.reason)
               .Bind(13, Widen(leg.graded_home_score))
               .Bind(14, Widen(leg.graded_away_score))
-              .Bind(15, leg.settled_at);
+              .Bind(15, leg.settled_at)
+              .Bind(16, ToString(leg.period));
           insert_leg.Run();
         }
       }
@@ -545,23 +811,72 @@ class SqliteStore final : public Store {
   std::vector<std::string> FindGamesToSettle(int limit) override {
     std::vector<std::string> ids;
     auto& select = db_.Prepare(
-        "SELECT id FROM games WHERE (status = 'cancelled' OR (status = "
-        "'final' AND home_score IS NOT NULL AND away_score IS NOT NULL)) "
-        "AND EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
-        "legs.status = 'PENDING') ORDER BY start_time, id LIMIT ?1");
+        "SELECT id FROM games WHERE (status IN ('cancelled', 'abandoned', "
+        "'no_contest') OR (status = 'final' AND home_score IS NOT NULL AND "
+        "away_score IS NOT NULL)) AND EXISTS (SELECT 1 FROM legs WHERE "
+        "legs.game_id = games.id AND legs.status = 'PENDING') ORDER BY "
+        "start_time, id LIMIT ?1");
     select.Bind(1, int64_t{limit});
     while (select.Step()) ids.push_back(select.Text(0));
     return ids;
+  }
+
+  std::vector<std::string> FindPostponedGames(int64_t started_before,
+                                              int limit) override {
+    std::vector<std::string> ids;
+    auto& select = db_.Prepare(
+        "SELECT id FROM games WHERE status = 'postponed' AND start_time < ?1 "
+        "AND EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
+        "legs.status = 'PENDING') ORDER BY start_time, id LIMIT ?2");
+    select.Bind(1, started_before).Bind(2, int64_t{limit});
+    while (select.Step()) ids.push_back(select.Text(0));
+    return ids;
+  }
+
+  std::vector<std::string> FindGamesWithChangedResults(int limit) override {
+    std::vector<std::string> ids;
+    // The first two conditions are those of the partial index
+    // games_with_changed_result, so the query reads only that index.
+    auto& select = db_.Prepare(
+        "SELECT id FROM games WHERE result != settled_result AND "
+        "first_settled_at IS NOT NULL AND attention = '' ORDER BY "
+        "start_time, id LIMIT ?1");
+    select.Bind(1, int64_t{limit});
+    while (select.Step()) ids.push_back(select.Text(0));
+    return ids;
+  }
+
+  std::vector<Game> ListGamesStartingBetween(int64_t from,
+                                             int64_t to) override {
+    std::vector<Game> games;
+    auto& select = db_.Prepare(std::string("SELECT ") + kGameColumns +
+                               " FROM games WHERE start_time BETWEEN ?1 AND "
+                               "?2 ORDER BY start_time, id");
+    select.Bind(1, from).Bind(2, to);
+    while (select.Step()) games.push_back(ReadGame(select));
+    return games;
+  }
+
+  std::map<std::string, std::string> FindFeedLinks(
+      std::string_view provider,
+      std::span<const std::string> event_ids) override {
+    std::map<std::string, std::string> links;
+    auto& select = db_.Prepare(
+        "SELECT event_id, game_id FROM feed_links WHERE provider = ?1 AND "
+        "event_id IN (SELECT value FROM json_each(?2))");
+    select.Bind(1, provider).Bind(2, IdArray(event_ids));
+    while (select.Step()) links.emplace(select.Text(0), select.Text(1));
+    return links;
   }
 
   std::vector<Game> FindGamesNeedingAttention() override {
     std::vector<Game> games;
     auto& select = db_.Prepare(
         std::string("SELECT ") + kGameColumns +
-        " FROM games WHERE status = 'final' AND (home_score IS NULL OR "
-        "away_score IS NULL) AND EXISTS (SELECT 1 FROM legs WHERE "
-        "legs.game_id = games.id AND legs.status = 'PENDING') ORDER BY "
-        "start_time, id");
+        " FROM games WHERE attention != '' OR (status = 'final' AND "
+        "(home_score IS NULL OR away_score IS NULL) AND EXISTS (SELECT 1 "
+        "FROM legs WHERE legs.game_id = games.id AND legs.status = "
+        "'PENDING')) ORDER BY start_time, id");
     while (select.Step()) games.push_back(ReadGame(select));
     return games;
   }
@@ -609,6 +924,82 @@ class SqliteStore final : public Store {
     return std::make_unique<SqliteTransaction>(db_);
   }
 
+  void WriteHeartbeat(const WorkerHeartbeat& beat) override {
+    WriteTransaction(db_, [&] {
+      auto& upsert = db_.Prepare(
+          "INSERT INTO worker_heartbeats (worker_id, started_at_ms, "
+          "beat_at_ms, cycles, last_parlays_settled, last_parlays_won, "
+          "last_parlays_lost, total_parlays_settled, total_parlays_won, "
+          "total_parlays_lost, total_legs_settled) VALUES (?1, ?2, ?3, ?4, "
+          "?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (worker_id) DO UPDATE "
+          "SET started_at_ms = excluded.started_at_ms, beat_at_ms = "
+          "excluded.beat_at_ms, cycles = excluded.cycles, "
+          "last_parlays_settled = excluded.last_parlays_settled, "
+          "last_parlays_won = excluded.last_parlays_won, last_parlays_lost = "
+          "excluded.last_parlays_lost, total_parlays_settled = "
+          "excluded.total_parlays_settled, total_parlays_won = "
+          "excluded.total_parlays_won, total_parlays_lost = "
+          "excluded.total_parlays_lost, total_legs_settled = "
+          "excluded.total_legs_settled");
+      upsert.Bind(1, beat.worker_id)
+          .Bind(2, beat.started_at_ms)
+          .Bind(3, beat.beat_at_ms)
+          .Bind(4, beat.cycles)
+          .Bind(5, beat.last_parlays_settled)
+          .Bind(6, beat.last_parlays_won)
+          .Bind(7, beat.last_parlays_lost)
+          .Bind(8, beat.total_parlays_settled)
+          .Bind(9, beat.total_parlays_won)
+          .Bind(10, beat.total_parlays_lost)
+          .Bind(11, beat.total_legs_settled);
+      upsert.Run();
+    });
+  }
+
+  std::optional<WorkerHeartbeat> ReadHeartbeat(
+      std::string_view worker_id) override {
+    auto& select = db_.Prepare(
+        "SELECT worker_id, started_at_ms, beat_at_ms, cycles, "
+        "last_parlays_settled, last_parlays_won, last_parlays_lost, "
+        "total_parlays_settled, total_parlays_won, total_parlays_lost, "
+        "total_legs_settled FROM worker_heartbeats WHERE worker_id = ?1");
+    select.Bind(1, worker_id);
+    if (!select.Step()) return std::nullopt;
+    WorkerHeartbeat beat;
+    beat.worker_id = select.Text(0);
+    beat.started_at_ms = select.Int(1);
+    beat.beat_at_ms = select.Int(2);
+    beat.cycles = select.Int(3);
+    beat.last_parlays_settled = select.Int(4);
+    beat.last_parlays_won = select.Int(5);
+    beat.last_parlays_lost = select.Int(6);
+    beat.total_parlays_settled = select.Int(7);
+    beat.total_parlays_won = select.Int(8);
+    beat.total_parlays_lost = select.Int(9);
+    beat.total_legs_settled = select.Int(10);
+    select.Reset();
+    return beat;
+  }
+
+  SettlementBacklog CountBacklog() override {
+    SettlementBacklog backlog;
+    // The same condition as FindGamesToSettle; change both together.
+    auto& games = db_.Prepare(
+        "SELECT COUNT(*) FROM games WHERE (status IN ('cancelled', "
+        "'abandoned', 'no_contest') OR (status = 'final' AND home_score IS "
+        "NOT NULL AND away_score IS NOT NULL)) AND EXISTS (SELECT 1 FROM legs "
+        "WHERE legs.game_id = games.id AND legs.status = 'PENDING')");
+    games.Step();
+    backlog.games_awaiting = games.Int(0);
+    games.Reset();
+    auto& legs =
+        db_.Prepare("SELECT COUNT(*) FROM legs WHERE status = 'PENDING'");
+    legs.Step();
+    backlog.pending_legs = legs.Int(0);
+    legs.Reset();
+    return backlog;
+  }
+
  private:
   // Loads the legs of `parlays` in one query and attaches them in order.
   void AttachLegs(std::vector<Parlay>& parlays) {
@@ -638,8 +1029,13 @@ class SqliteStore final : public Store {
 }  // namespace
 
 std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
-  auto store = std::make_unique<SqliteStore>(path);
-  store->Migrate();
+  return OpenSqliteStore(path, SqliteOptions{});
+}
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path,
+                                       const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>(path, options.busy_timeout_ms);
+  if (options.migrate) store->Migrate();
   return store;
 }
 

@@ -9,6 +9,7 @@
 #define PARLAY_STORE_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -46,6 +47,50 @@ struct LegUpdate {
   std::optional<int> home_score;
   std::optional<int> away_score;
   int64_t settled_at = 0;
+  // Voided because the game stayed postponed too long. Such legs stay void
+  // whatever the game's result turns out to be.
+  bool postponement_void = false;
+};
+
+// A settled leg that a score correction may re-grade: every leg that is
+// not PENDING, except those voided for a postponement.
+struct SettledLeg {
+  std::string parlay_id;
+  int index = 0;
+  std::string game_id;
+  LegTerms terms;
+  LegStatus status = LegStatus::kPending;
+  std::string reason;
+  std::optional<int> home_score;  // the scores the grade used
+  std::optional<int> away_score;
+};
+
+// A re-grade of a settled leg, applied only while the leg still has the
+// status and graded scores it was read with.
+struct LegCorrection {
+  SettledLeg old_leg;
+  LegStatus status = LegStatus::kPending;
+  std::string reason;
+  std::optional<int> home_score;
+  std::optional<int> away_score;
+  int64_t settled_at = 0;
+};
+
+// A re-derivation of a parlay after a correction, applied only while the
+// parlay still has the status and payout it was read with. A parlay whose
+// new status is PENDING loses its payout and settlement time.
+struct ParlayCorrection {
+  std::string id;
+  ParlayStatus old_status = ParlayStatus::kPending;
+  std::optional<int64_t> old_payout_minor;
+  ParlayOutcome outcome;
+  int64_t settled_at = 0;
+};
+
+// A provider's event id linked to the stored game it updates.
+struct FeedLink {
+  std::string event_id;
+  std::string game_id;
 };
 
 // A parlay with its legs' statuses and odds, as derivation needs it.
@@ -55,6 +100,7 @@ struct ParlayLegs {
   std::string currency;
   ParlayStatus status = ParlayStatus::kPending;
   std::vector<PricedLeg> legs;  // in leg order
+  std::optional<int64_t> payout_minor;  // set once settled
 };
 
 // A parlay transition PENDING -> outcome, applied only if still PENDING.
@@ -66,9 +112,12 @@ struct ParlayUpdate {
 
 // One row of the settlement_events audit table. leg_index is -1 for a
 // parlay transition. payout_minor is set for parlay transitions.
+// entity "settlement_flag" records an operator switching the settlement
+// worker on or off: parlay_id and game_id are empty, leg_index is -1, and
+// old_status and new_status are "enabled" or "disabled".
 struct AuditEvent {
   int64_t id = 0;  // assigned by the store
-  std::string entity;  // "leg" or "parlay"
+  std::string entity;  // "leg", "parlay" or "settlement_flag"
   std::string parlay_id;
   int leg_index = -1;
   std::string game_id;  // empty for parlay events
@@ -86,7 +135,8 @@ struct AuditEvent {
 // order. payload is a JSON object.
 struct OutboxEvent {
   int64_t seq = 0;  // assigned by the store, increasing
-  std::string type;  // "leg_settled" or "parlay_settled"
+  // "leg_settled", "parlay_settled", "leg_corrected" or "parlay_corrected"
+  std::string type;
   std::string parlay_id;
   int leg_index = -1;
   std::string payload;
@@ -124,6 +174,44 @@ class Transaction {
   virtual void VoidGame(std::string_view game_id, std::string_view reason,
                         int64_t updated_at) = 0;
 
+  // Writes the result fields of stored games as a feed reported them:
+  // status, scores, period scores, extra time, shootout, status detail,
+  // sport and updated_at. Identity, schedule, void reason and the engine's
+  // bookkeeping are kept. Unknown ids are skipped.
+  virtual void WriteGameResults(std::span<const Game> games) = 0;
+
+  // Links provider event ids to game ids; an existing link is kept.
+  virtual void LinkFeedEvents(std::string_view provider,
+                              std::span<const FeedLink> links,
+                              int64_t linked_at) = 0;
+
+  // Reads the settled legs of the given games (see SettledLeg).
+  virtual std::vector<SettledLeg> LoadSettledLegs(
+      std::span<const std::string> game_ids) = 0;
+
+  // Applies each correction whose leg is unchanged since it was read.
+  // Returns, per correction, whether it changed the row.
+  virtual std::vector<bool> CorrectLegs(
+      std::span<const LegCorrection> corrections) = 0;
+
+  // Applies each correction whose parlay is unchanged since it was read.
+  virtual std::vector<bool> CorrectParlays(
+      std::span<const ParlayCorrection> corrections) = 0;
+
+  // Records that legs of these games were settled at `now`: sets the first
+  // settlement time and the result settled on, where not set yet.
+  virtual void MarkGamesSettled(std::span<const std::string> game_ids,
+                                int64_t now) = 0;
+
+  // Records the game's current result as the one its settled legs were
+  // checked against, so that FindGamesWithChangedResults skips it.
+  virtual void MarkResultChecked(std::string_view game_id) = 0;
+
+  // Sets, or with an empty text clears, the reason an operator must look
+  // at the game.
+  virtual void SetGameAttention(std::string_view game_id,
+                                std::string_view attention) = 0;
+
   virtual void Commit() = 0;
 };
 
@@ -133,6 +221,30 @@ struct ParlayQuery {
   std::optional<std::string> account;
   std::string after_id;  // exclusive cursor; empty starts at the beginning
   int limit = 1000;
+};
+
+// The latest heartbeat of one settlement worker: one row per worker id,
+// replaced after every cycle. Times are Unix milliseconds.
+struct WorkerHeartbeat {
+  std::string worker_id;
+  int64_t started_at_ms = 0;
+  int64_t beat_at_ms = 0;
+  int64_t cycles = 0;  // cycles run since the worker started
+  // Parlays settled by the last cycle, and how many of those won or lost.
+  int64_t last_parlays_settled = 0;
+  int64_t last_parlays_won = 0;
+  int64_t last_parlays_lost = 0;
+  // Totals since the worker started.
+  int64_t total_parlays_settled = 0;
+  int64_t total_parlays_won = 0;
+  int64_t total_parlays_lost = 0;
+  int64_t total_legs_settled = 0;
+};
+
+// Work left for the settlement worker.
+struct SettlementBacklog {
+  int64_t games_awaiting = 0;  // games FindGamesToSettle would return
+  int64_t pending_legs = 0;    // legs still PENDING, on any game
 };
 
 class Store {
@@ -161,12 +273,32 @@ class Store {
   virtual std::optional<Parlay> GetParlay(std::string_view id) = 0;
   virtual std::vector<Parlay> ListParlays(const ParlayQuery& query) = 0;
 
-  // Ids of gradable games (final with both scores, or cancelled) that still
-  // have pending legs, earliest start first, at most `limit`.
+  // Ids of gradable games (final with both scores, or cancelled, abandoned
+  // or no contest) that still have pending legs, earliest start first, at
+  // most `limit`.
   virtual std::vector<std::string> FindGamesToSettle(int limit) = 0;
 
-  // Final games with a missing score that still have pending legs.
+  // Ids of postponed games scheduled to start before `started_before` that
+  // still have pending legs, earliest start first, at most `limit`.
+  virtual std::vector<std::string> FindPostponedGames(int64_t started_before,
+                                                      int limit) = 0;
+
+  // Ids of games with settled legs whose result changed since the engine
+  // last checked it, and that no operator flag holds back, at most `limit`.
+  virtual std::vector<std::string> FindGamesWithChangedResults(int limit) = 0;
+
+  // Final games with a missing score that still have pending legs, and
+  // games flagged for an operator (Game::attention).
   virtual std::vector<Game> FindGamesNeedingAttention() = 0;
+
+  // Games whose scheduled start is in [from, to], for matching feed events
+  // to stored games by team names.
+  virtual std::vector<Game> ListGamesStartingBetween(int64_t from,
+                                                     int64_t to) = 0;
+
+  // The stored game ids of the given provider event ids, by event id.
+  virtual std::map<std::string, std::string> FindFeedLinks(
+      std::string_view provider, std::span<const std::string> event_ids) = 0;
 
   virtual std::vector<AuditEvent> ReadAudit(std::string_view parlay_id) = 0;
   virtual int64_t CountAudit() = 0;
@@ -175,10 +307,29 @@ class Store {
 
   // Begins a write transaction that holds the database's write lock.
   virtual std::unique_ptr<Transaction> Begin() = 0;
+
+  // Inserts or replaces the row of heartbeat.worker_id.
+  virtual void WriteHeartbeat(const WorkerHeartbeat& heartbeat) = 0;
+  virtual std::optional<WorkerHeartbeat> ReadHeartbeat(
+      std::string_view worker_id) = 0;
+
+  virtual SettlementBacklog CountBacklog() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and migrates it.
 std::unique_ptr<Store> OpenSqliteStore(const std::string& path);
+
+struct SqliteOptions {
+  // How long a statement waits for another connection's lock before it
+  // fails with StoreError. In WAL mode only writers wait for each other.
+  int busy_timeout_ms = 10'000;
+  // Apply pending migrations on open. Migrating takes the write lock, so
+  // extra connections to an already migrated database skip it.
+  bool migrate = true;
+};
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path,
+                                       const SqliteOptions& options);
 
 }  // namespace parlay
 

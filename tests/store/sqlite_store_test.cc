@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "store/sqlite_schema.h"
 #include "store/store.h"
 #include "support/test_support.h"
 
@@ -22,14 +23,15 @@ Parlay OneLegParlay(const std::string& id, const std::string& game_id) {
 TEST(SqliteStoreTest, MigratesEmptyFile) {
   testing::TempDir dir;
   std::string path = dir.File("new.db");
+  const int latest = SqliteMigrations().back().version;
   {
     std::unique_ptr<Store> store = OpenSqliteStore(path);
-    EXPECT_EQ(store->Migrate(), 1);
+    EXPECT_EQ(store->Migrate(), latest);
   }
   // Reopening applies nothing again and keeps the data.
   std::unique_ptr<Store> store = OpenSqliteStore(path);
   store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2)});
-  EXPECT_EQ(store->Migrate(), 1);
+  EXPECT_EQ(store->Migrate(), latest);
   EXPECT_TRUE(store->GetGame("g1").has_value());
 
   sqlite3* db = nullptr;
@@ -39,7 +41,8 @@ TEST(SqliteStoreTest, MigratesEmptyFile) {
                                -1, &count, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(count, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(count, 0),
+            static_cast<int>(SqliteMigrations().size()));
   sqlite3_finalize(count);
   sqlite3_close(db);
 }

@@ -1,0 +1,149 @@
+#include "service/health_routes.h"
+
+#include <cmath>
+
+#include "service/logging.h"
+#include "util/time.h"
+
+namespace parlay::service {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json MillisToIso(std::optional<int64_t> millis) {
+  if (!millis) return nullptr;
+  return FormatIso8601(*millis / 1000);
+}
+
+}  // namespace
+
+SettlementHealth EvaluateSettlementHealth(
+    const WorkerStatus& worker, const std::optional<WorkerHeartbeat>& beat,
+    const std::optional<std::string>& error, int64_t now_ms,
+    int stale_seconds) {
+  const BreakerSnapshot& breaker = worker.breaker;
+  const bool breaker_open = breaker.state != BreakerState::kClosed;
+  std::optional<double> age_seconds;
+  if (beat) {
+    // Rounded to tenths of a second.
+    age_seconds =
+        std::round(static_cast<double>(now_ms - beat->beat_at_ms) / 100.0) /
+        10.0;
+  }
+
+  SettlementHealth health;
+  if (error) {
+    health = {"error", 503, {}};
+  } else if (!worker.enabled) {
+    health = {"disabled", 200, {}};
+  } else if (breaker_open) {
+    health = {"circuit_open", 503, {}};
+  } else if (!worker.running) {
+    health = {"stopped", 503, {}};
+  } else if (!beat || now_ms - beat->beat_at_ms >
+                          static_cast<int64_t>(stale_seconds) * 1000) {
+    health = {"stale", 503, {}};
+  } else if (breaker.consecutive_errors >= kDegradedErrors) {
+    health = {"degraded", 200, {}};
+  } else {
+    health = {"healthy", 200, {}};
+  }
+
+  ordered_json heartbeat = {{"last_beat", nullptr},
+                            {"seconds_since_beat", nullptr},
+                            {"meta", nullptr}};
+  if (beat) {
+    heartbeat = {
+        {"last_beat", MillisToIso(beat->beat_at_ms)},
+        {"seconds_since_beat", *age_seconds},
+        {"meta",
+         {{"parlays_settled", beat->last_parlays_settled},
+          {"parlays_won", beat->last_parlays_won},
+          {"parlays_lost", beat->last_parlays_lost}}},
+    };
+  }
+  health.body = {
+      {"status", health.status},
+      {"feature_enabled", worker.enabled},
+      {"worker",
+       {{"running", worker.running},
+        {"circuit_breaker",
+         {{"open", breaker_open},
+          {"consecutive_errors", breaker.consecutive_errors},
+          {"opened_at", MillisToIso(breaker.opened_at_ms)}}}}},
+      {"heartbeat", heartbeat},
+      {"timestamp", MillisToIso(now_ms)},
+  };
+  if (error) health.body["message"] = *error;
+  return health;
+}
+
+void RegisterHealthRoutes(Router& router, RouteContext& context) {
+  router.Get("/health", [&context](const httplib::Request&,
+                                   httplib::Response& response) {
+    const std::string now = FormatIso8601(context.clock.NowSeconds());
+    try {
+      auto store = context.read_stores.Acquire();
+      store->ReadHeartbeat(context.worker.id());
+      SendJson(response, 200,
+               {{"status", "ok"}, {"database", "ok"}, {"timestamp", now}});
+    } catch (const std::exception& error) {
+      LogEvent(spdlog::level::err, "health_check_failed",
+               "database liveness check failed", {{"error", error.what()}});
+      SendJson(response, 503,
+               {{"status", "error"},
+                {"database", "error"},
+                {"message", error.what()},
+                {"timestamp", now}});
+    }
+  });
+
+  router.Get("/health/settlement", [&context](const httplib::Request&,
+                                              httplib::Response& response) {
+    const WorkerStatus worker = context.worker.Status();
+    std::optional<WorkerHeartbeat> beat;
+    std::optional<std::string> error;
+    try {
+      auto store = context.read_stores.Acquire();
+      beat = store->ReadHeartbeat(context.worker.id());
+    } catch (const std::exception& failure) {
+      error = std::string("reading the heartbeat failed: ") + failure.what();
+      LogEvent(spdlog::level::err, "health_check_failed",
+               "settlement health check failed",
+               {{"worker_id", context.worker.id()}, {"error", *error}});
+    }
+    SettlementHealth health =
+        EvaluateSettlementHealth(worker, beat, error, context.clock.NowMillis(),
+                                 context.config.stale_seconds);
+    response.status = health.http_status;
+    response.set_content(health.body.dump(), "application/json");
+  });
+
+  router.Get("/metrics",
+             [&context](const httplib::Request&, httplib::Response& response) {
+               const WorkerStatus worker = context.worker.Status();
+               ScrapeValues values;
+               values.worker_running = worker.running;
+               values.feature_enabled = worker.enabled;
+               if (worker.last_heartbeat_ms) {
+                 values.heartbeat_age_seconds =
+                     static_cast<double>(context.clock.NowMillis() -
+                                         *worker.last_heartbeat_ms) /
+                     1000.0;
+               }
+               try {
+                 auto store = context.read_stores.Acquire();
+                 values.backlog = store->CountBacklog();
+               } catch (const std::exception& error) {
+                 // The backlog gauges keep their last values.
+                 LogEvent(spdlog::level::warn, "metrics_backlog_failed",
+                          "counting the settlement backlog for /metrics failed",
+                          {{"error", error.what()}});
+               }
+               response.status = 200;
+               response.set_content(context.metrics.Render(values),
+                                    "text/plain; version=0.0.4; charset=utf-8");
+             });
+}
+
+}  // namespace parlay::service

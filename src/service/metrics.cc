@@ -1,0 +1,205 @@
+#include "service/metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+#include "rules/types.h"
+
+namespace parlay::service {
+namespace {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+using prometheus::Histogram;
+
+// Cycle and request durations: 5 ms to 2 minutes.
+const Histogram::BucketBoundaries kDurationBuckets = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+
+// Final score to settled: 100 ms to 1 hour.
+const Histogram::BucketBoundaries kLatencyBuckets = {
+    0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600};
+
+constexpr LegStatus kLegResults[] = {LegStatus::kWon,     LegStatus::kLost,
+                                     LegStatus::kPush,    LegStatus::kVoid,
+                                     LegStatus::kHalfWon, LegStatus::kHalfLost};
+constexpr ParlayStatus kParlayResults[] = {
+    ParlayStatus::kWon, ParlayStatus::kLost, ParlayStatus::kPush,
+    ParlayStatus::kVoid};
+constexpr BreakerState kBreakerStates[] = {
+    BreakerState::kClosed, BreakerState::kOpen, BreakerState::kHalfOpen};
+
+}  // namespace
+
+ServiceMetrics::ServiceMetrics()
+    : legs_settled_(BuildCounter()
+                        .Name("parlay_legs_settled_total")
+                        .Help("Legs settled by the worker, by result")
+                        .Register(registry_)),
+      parlays_settled_(BuildCounter()
+                           .Name("parlay_parlays_settled_total")
+                           .Help("Parlays settled by the worker, by result")
+                           .Register(registry_)),
+      games_attempted_(
+          BuildCounter()
+              .Name("parlay_settlement_games_total")
+              .Help("Games the worker tried to settle, failed ones included")
+              .Register(registry_)
+              .Add({})),
+      errors_(BuildCounter()
+                  .Name("parlay_settlement_errors_total")
+                  .Help("Settlement errors caught by the worker, by type: "
+                        "game (one game rolled back), cycle (a whole cycle "
+                        "failed), heartbeat (the heartbeat write failed)")
+                  .Register(registry_)),
+      cycles_(BuildCounter()
+                  .Name("parlay_settlement_cycles_total")
+                  .Help("Worker cycles by outcome: completed, failed, "
+                        "disabled (flag off) or skipped (breaker open)")
+                  .Register(registry_)),
+      cycle_duration_(BuildHistogram()
+                          .Name("parlay_settlement_cycle_duration_seconds")
+                          .Help("Duration of worker cycles that ran")
+                          .Register(registry_)
+                          .Add({}, kDurationBuckets)),
+      breaker_state_(BuildGauge()
+                         .Name("parlay_settlement_breaker_state")
+                         .Help("1 for the circuit breaker's current state "
+                               "(closed, open or half_open), 0 for the others")
+                         .Register(registry_)),
+      breaker_trips_(BuildCounter()
+                         .Name("parlay_settlement_breaker_trips_total")
+                         .Help("Times the circuit breaker opened")
+                         .Register(registry_)
+                         .Add({})),
+      games_awaiting_(
+          BuildGauge()
+              .Name("parlay_settlement_games_awaiting")
+              .Help("Gradable games (final with both scores, or cancelled) "
+                    "with pending legs, read at scrape time")
+              .Register(registry_)
+              .Add({})),
+      pending_legs_(BuildGauge()
+                        .Name("parlay_settlement_pending_legs")
+                        .Help("Legs still pending on any game, read at "
+                              "scrape time")
+                        .Register(registry_)
+                        .Add({})),
+      heartbeat_age_(BuildGauge()
+                         .Name("parlay_settlement_heartbeat_age_seconds")
+                         .Help("Seconds since the worker's last heartbeat")
+                         .Register(registry_)
+                         .Add({})),
+      final_to_settled_(
+          BuildHistogram()
+              .Name("parlay_settlement_final_to_settled_seconds")
+              .Help("Seconds from a final score posted to the API to the end "
+                    "of the worker cycle that processed its game")
+              .Register(registry_)
+              .Add({}, kLatencyBuckets)),
+      worker_running_(BuildGauge()
+                          .Name("parlay_settlement_worker_running")
+                          .Help("1 while the settlement worker runs")
+                          .Register(registry_)
+                          .Add({})),
+      feature_enabled_(BuildGauge()
+                           .Name("parlay_settlement_feature_enabled")
+                           .Help("1 when the worker settles (the "
+                                 "FEATURE_SETTLEMENT flag or its runtime "
+                                 "override)")
+                           .Register(registry_)
+                           .Add({})),
+      http_requests_(BuildCounter()
+                         .Name("parlay_http_requests_total")
+                         .Help("HTTP requests by route pattern and status")
+                         .Register(registry_)),
+      http_duration_(BuildHistogram()
+                         .Name("parlay_http_request_duration_seconds")
+                         .Help("HTTP request duration by route pattern")
+                         .Register(registry_)) {
+  // Every label value exists from the start, so that rate() has a zero
+  // sample before the first event.
+  for (LegStatus result : kLegResults) {
+    legs_settled_.Add({{"result", std::string(ToString(result))}});
+  }
+  for (ParlayStatus result : kParlayResults) {
+    parlays_settled_.Add({{"result", std::string(ToString(result))}});
+  }
+  for (const char* type : {"game", "cycle", "heartbeat"}) {
+    errors_.Add({{"type", type}});
+  }
+  for (const char* outcome : {"completed", "failed", "disabled", "skipped"}) {
+    cycles_.Add({{"outcome", outcome}});
+  }
+  SetBreakerState(BreakerState::kClosed);
+}
+
+void ServiceMetrics::AddSettled(const SettleSummary& summary) {
+  for (const auto& [status, count] : summary.legs) {
+    legs_settled_.Add({{"result", std::string(ToString(status))}})
+        .Increment(static_cast<double>(count));
+  }
+  for (const auto& [status, count] : summary.parlays) {
+    parlays_settled_.Add({{"result", std::string(ToString(status))}})
+        .Increment(static_cast<double>(count));
+  }
+}
+
+void ServiceMetrics::AddGamesAttempted(int64_t games) {
+  games_attempted_.Increment(static_cast<double>(games));
+}
+
+void ServiceMetrics::AddError(std::string_view type, int64_t count) {
+  errors_.Add({{"type", std::string(type)}})
+      .Increment(static_cast<double>(count));
+}
+
+void ServiceMetrics::AddCycle(std::string_view outcome,
+                              double duration_seconds) {
+  cycles_.Add({{"outcome", std::string(outcome)}}).Increment();
+  if (outcome == "completed" || outcome == "failed") {
+    cycle_duration_.Observe(duration_seconds);
+  }
+}
+
+void ServiceMetrics::SetBreakerState(BreakerState state) {
+  for (BreakerState each : kBreakerStates) {
+    breaker_state_.Add({{"state", std::string(ToString(each))}})
+        .Set(each == state ? 1 : 0);
+  }
+}
+
+void ServiceMetrics::AddBreakerTrip() { breaker_trips_.Increment(); }
+
+void ServiceMetrics::ObserveFinalToSettled(double seconds) {
+  final_to_settled_.Observe(seconds);
+}
+
+void ServiceMetrics::AddHttpRequest(std::string_view route, int status,
+                                    double duration_seconds) {
+  http_requests_
+      .Add({{"route", std::string(route)}, {"code", std::to_string(status)}})
+      .Increment();
+  http_duration_.Add({{"route", std::string(route)}}, kDurationBuckets)
+      .Observe(duration_seconds);
+}
+
+std::string ServiceMetrics::Render(const ScrapeValues& values) {
+  if (values.backlog) {
+    games_awaiting_.Set(static_cast<double>(values.backlog->games_awaiting));
+    pending_legs_.Set(static_cast<double>(values.backlog->pending_legs));
+  }
+  if (values.heartbeat_age_seconds) {
+    heartbeat_age_.Set(*values.heartbeat_age_seconds);
+  }
+  worker_running_.Set(values.worker_running ? 1 : 0);
+  feature_enabled_.Set(values.feature_enabled ? 1 : 0);
+
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_.Collect());
+  return out.str();
+}
+
+}  // namespace parlay::service

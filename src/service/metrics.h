@@ -1,0 +1,81 @@
+// The service's Prometheus metrics, kept in a prometheus-cpp registry and
+// rendered in the text exposition format for GET /metrics. The metric
+// names are listed in docs/operations.md; the alerting rules in
+// deploy/prometheus/alerts.yml use them.
+//
+// Thread-safe: prometheus-cpp counters, gauges and histograms are.
+
+#ifndef PARLAY_SERVICE_METRICS_H_
+#define PARLAY_SERVICE_METRICS_H_
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/settlement.h"
+#include "service/breaker.h"
+#include "store/store.h"
+
+namespace parlay::service {
+
+// Values read when /metrics is requested rather than counted as they
+// happen.
+struct ScrapeValues {
+  std::optional<SettlementBacklog> backlog;     // nullopt when the read failed
+  std::optional<double> heartbeat_age_seconds;  // nullopt before the first
+  bool worker_running = false;
+  bool feature_enabled = false;
+};
+
+class ServiceMetrics {
+ public:
+  ServiceMetrics();
+
+  // Counts the legs and parlays a batch settled, by result.
+  void AddSettled(const SettleSummary& summary);
+  // Counts games the worker tried to settle.
+  void AddGamesAttempted(int64_t games);
+  // `type` is "game", "cycle" or "heartbeat".
+  void AddError(std::string_view type, int64_t count = 1);
+  // `outcome` is "completed", "failed", "disabled" or "skipped".
+  void AddCycle(std::string_view outcome, double duration_seconds);
+  void SetBreakerState(BreakerState state);
+  void AddBreakerTrip();
+  void ObserveFinalToSettled(double seconds);
+  // `route` is the route's pattern, such as "/v1/parlays/{id}", so that the
+  // label's values stay few.
+  void AddHttpRequest(std::string_view route, int status,
+                      double duration_seconds);
+
+  // Sets the scrape-time gauges and returns the text exposition.
+  std::string Render(const ScrapeValues& values);
+
+ private:
+  prometheus::Registry registry_;
+  prometheus::Family<prometheus::Counter>& legs_settled_;
+  prometheus::Family<prometheus::Counter>& parlays_settled_;
+  prometheus::Counter& games_attempted_;
+  prometheus::Family<prometheus::Counter>& errors_;
+  prometheus::Family<prometheus::Counter>& cycles_;
+  prometheus::Histogram& cycle_duration_;
+  prometheus::Family<prometheus::Gauge>& breaker_state_;
+  prometheus::Counter& breaker_trips_;
+  prometheus::Gauge& games_awaiting_;
+  prometheus::Gauge& pending_legs_;
+  prometheus::Gauge& heartbeat_age_;
+  prometheus::Histogram& final_to_settled_;
+  prometheus::Gauge& worker_running_;
+  prometheus::Gauge& feature_enabled_;
+  prometheus::Family<prometheus::Counter>& http_requests_;
+  prometheus::Family<prometheus::Histogram>& http_duration_;
+};
+
+}  // namespace parlay::service
+
+#endif  // PARLAY_SERVICE_METRICS_H_

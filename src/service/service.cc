@@ -1,0 +1,93 @@
+#include "service/service.h"
+
+#include <unistd.h>
+
+#include "service/logging.h"
+
+namespace parlay::service {
+
+std::string DefaultWorkerId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::string name = host[0] != '\0' ? host : "worker";
+  return name + "-" + std::to_string(getpid());
+}
+
+Service::Service(ServiceConfig config, ServiceOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : system_clock_) {
+  if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
+  if (!options_.open_worker_store) {
+    options_.open_worker_store = [](const std::string& path) {
+      return OpenSqliteStore(path);
+    };
+  }
+  if (!options_.open_read_store) {
+    options_.open_read_store = [](const std::string& path) {
+      return OpenSqliteStore(path, {kReadBusyTimeoutMillis, false});
+    };
+  }
+}
+
+Service::~Service() { Stop(); }
+
+void Service::Start() {
+  LogEvent(
+      spdlog::level::info, "service_starting", "settlement service starting",
+      {{"worker_id", options_.worker_id}, {"config", ConfigToJson(config_)}});
+
+  // Opening the worker's store applies pending migrations once, before
+  // the other connections open without migrating.
+  std::unique_ptr<Store> worker_store =
+      options_.open_worker_store(config_.database_path);
+  const std::string path = config_.database_path;
+  read_stores_ = std::make_unique<StorePool>(
+      [this, path] { return options_.open_read_store(path); });
+  write_stores_ = std::make_unique<StorePool>([path] {
+    return OpenSqliteStore(path, {SqliteOptions{}.busy_timeout_ms, false});
+  });
+
+  WorkerOptions worker;
+  worker.worker_id = options_.worker_id;
+  worker.enabled = config_.settlement_enabled;
+  worker.interval = std::chrono::seconds(config_.interval_seconds);
+  worker.max_games_per_cycle = config_.max_games_per_cycle;
+  worker.batch_games = config_.batch_games;
+  worker.breaker_threshold = config_.breaker_threshold;
+  worker.breaker_reset_ms =
+      static_cast<int64_t>(config_.breaker_reset_seconds) * 1000;
+  worker_ = std::make_unique<SettlementWorker>(
+      std::move(worker), std::move(worker_store), clock_, metrics_);
+
+  context_.reset(new RouteContext{
+      config_, clock_, *worker_, metrics_, *read_stores_, *write_stores_, {}});
+  http_ = std::make_unique<HttpServer>(*context_);
+  worker_->Start();
+  port_ = http_->Start();
+
+  LogEvent(spdlog::level::info, "service_started",
+           "settlement service listening",
+           {{"worker_id", options_.worker_id},
+            {"bind_address", config_.bind_address},
+            {"port", port_},
+            {"feature_enabled", worker_->enabled()}});
+}
+
+void Service::Stop() {
+  if (stopped_ || !worker_) return;
+  stopped_ = true;
+  LogEvent(spdlog::level::info, "service_stopping",
+           "settlement service stopping: finishing the batch in flight",
+           {{"worker_id", options_.worker_id}});
+  // Waiting admin requests return as soon as the worker is asked to stop,
+  // so the HTTP server can drain.
+  worker_->RequestStop();
+  if (http_) http_->Stop();
+  worker_->Join();
+  LogEvent(spdlog::level::info, "service_stopped", "settlement service stopped",
+           {{"worker_id", options_.worker_id},
+            {"cycles", worker_->Status().cycles}});
+}
+
+}  // namespace parlay::service

@@ -1,0 +1,401 @@
+#include "service/worker.h"
+
+#include <algorithm>
+#include <set>
+
+#include "service/logging.h"
+
+namespace parlay::service {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Arrival times of final games kept for the latency histogram; games
+// beyond this are settled but not measured.
+constexpr size_t kMaxTrackedFinalGames = 100'000;
+
+// Failed game ids listed in one log line.
+constexpr size_t kMaxLoggedFailures = 20;
+
+void MergeInto(const SettleSummary& from, SettleSummary& into) {
+  into.games_graded += from.games_graded;
+  for (const auto& [status, count] : from.legs) into.legs[status] += count;
+  for (const auto& [status, count] : from.parlays) {
+    into.parlays[status] += count;
+  }
+  for (const auto& [currency, amount] : from.staked) {
+    into.staked[currency] += amount;
+  }
+  for (const auto& [currency, amount] : from.paid) {
+    into.paid[currency] += amount;
+  }
+  into.failures.insert(into.failures.end(), from.failures.begin(),
+                       from.failures.end());
+}
+
+int64_t CountOf(const SettleSummary& summary, ParlayStatus status) {
+  const auto found = summary.parlays.find(status);
+  return found == summary.parlays.end() ? 0 : found->second;
+}
+
+}  // namespace
+
+std::string_view ToString(CycleOutcome outcome) {
+  switch (outcome) {
+    case CycleOutcome::kCompleted:
+      return "completed";
+    case CycleOutcome::kFailed:
+      return "failed";
+    case CycleOutcome::kDisabled:
+      return "disabled";
+    case CycleOutcome::kSkipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
+SettlementWorker::SettlementWorker(WorkerOptions options,
+                                   std::unique_ptr<Store> store,
+                                   const Clock& clock, ServiceMetrics& metrics)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      clock_(clock),
+      metrics_(metrics),
+      engine_(*store_, clock),
+      breaker_(options_.breaker_threshold, options_.breaker_reset_ms, clock,
+               [this](BreakerState from, BreakerState to,
+                      const BreakerSnapshot& now) {
+                 metrics_.SetBreakerState(to);
+                 if (to == BreakerState::kOpen) metrics_.AddBreakerTrip();
+                 LogEvent(to == BreakerState::kOpen ? spdlog::level::err
+                                                    : spdlog::level::warn,
+                          "breaker_state_changed",
+                          "settlement circuit breaker changed state",
+                          {{"worker_id", options_.worker_id},
+                           {"from", ToString(from)},
+                           {"to", ToString(to)},
+                           {"consecutive_errors", now.consecutive_errors}});
+               }),
+      enabled_(options_.enabled) {}
+
+SettlementWorker::~SettlementWorker() {
+  RequestStop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SettlementWorker::Start() {
+  heartbeat_.worker_id = options_.worker_id;
+  heartbeat_.started_at_ms = clock_.NowMillis();
+  heartbeat_.beat_at_ms = heartbeat_.started_at_ms;
+  store_->WriteHeartbeat(heartbeat_);
+  last_heartbeat_ms_ = heartbeat_.beat_at_ms;
+
+  if (!enabled_) {
+    LogEvent(spdlog::level::warn, "settlement_disabled",
+             "settlement is disabled (FEATURE_SETTLEMENT=false): the worker "
+             "runs and writes heartbeats but settles nothing",
+             {{"worker_id", options_.worker_id}});
+  }
+  running_ = true;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SettlementWorker::RequestStop() {
+  stop_flag_ = true;
+  std::lock_guard lock(mutex_);
+  stop_requested_ = true;
+  wake_.notify_all();
+  done_.notify_all();
+}
+
+void SettlementWorker::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SettlementWorker::NotifyFinalGames(std::span<const std::string> game_ids) {
+  if (game_ids.empty()) return;
+  const int64_t now = clock_.NowMillis();
+  std::lock_guard lock(mutex_);
+  for (const std::string& id : game_ids) {
+    if (woken_set_.insert(id).second) woken_games_.push_back(id);
+    if (final_received_ms_.size() < kMaxTrackedFinalGames) {
+      final_received_ms_.emplace(id, now);
+    }
+  }
+  wake_.notify_all();
+}
+
+std::optional<CycleReport> SettlementWorker::RunCycleNow(
+    std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  const int64_t ticket = ++manual_requested_;
+  wake_.notify_all();
+  const bool served = done_.wait_for(lock, timeout, [&] {
+    return manual_served_ >= ticket || stop_requested_ || !running_;
+  });
+  if (!served || manual_served_ < ticket || !last_report_) return std::nullopt;
+  return last_report_;
+}
+
+bool SettlementWorker::SetEnabled(bool enabled) {
+  const bool previous = enabled_.exchange(enabled);
+  if (enabled && !previous) {
+    std::lock_guard lock(mutex_);
+    run_requested_ = true;
+    wake_.notify_all();
+  }
+  return previous;
+}
+
+WorkerStatus SettlementWorker::Status() const {
+  WorkerStatus status;
+  status.running = running_;
+  status.enabled = enabled_;
+  status.breaker = breaker_.Snapshot();
+  const int64_t beat = last_heartbeat_ms_;
+  if (beat >= 0) status.last_heartbeat_ms = beat;
+  status.cycles = cycles_;
+  return status;
+}
+
+void SettlementWorker::Run() {
+  LogEvent(spdlog::level::info, "worker_started", "settlement worker started",
+           {{"worker_id", options_.worker_id},
+            {"enabled", enabled_.load()},
+            {"interval_ms", options_.interval.count()},
+            {"max_games_per_cycle", options_.max_games_per_cycle}});
+  try {
+    while (true) {
+      int64_t serving;
+      {
+        std::lock_guard lock(mutex_);
+        if (stop_requested_) break;
+        serving = manual_requested_;
+        run_requested_ = false;
+      }
+      CycleReport report = RunCycle();
+      const bool backlog_left =
+          report.outcome == CycleOutcome::kCompleted &&
+          report.games_attempted >= options_.max_games_per_cycle;
+
+      std::unique_lock lock(mutex_);
+      last_report_ = report;
+      manual_served_ = std::max(manual_served_, serving);
+      done_.notify_all();
+      if (backlog_left) run_requested_ = true;
+      wake_.wait_for(lock, options_.interval, [&] {
+        return stop_requested_ || run_requested_ || !woken_games_.empty() ||
+               manual_requested_ > manual_served_;
+      });
+    }
+  } catch (const std::exception& error) {
+    LogEvent(spdlog::level::critical, "worker_crashed",
+             "settlement worker stopped by an unexpected error",
+             {{"worker_id", options_.worker_id}, {"error", error.what()}});
+  }
+  {
+    std::lock_guard lock(mutex_);
+    running_ = false;
+    done_.notify_all();
+  }
+  LogEvent(spdlog::level::info, "worker_stopped", "settlement worker stopped",
+           {{"worker_id", options_.worker_id}, {"cycles", cycles_.load()}});
+}
+
+std::vector<std::string> SettlementWorker::TakeWokenGames() {
+  std::lock_guard lock(mutex_);
+  const size_t count = std::min(
+      woken_games_.size(), static_cast<size_t>(options_.max_games_per_cycle));
+  std::vector<std::string> taken(woken_games_.begin(),
+                                 woken_games_.begin() + count);
+  woken_games_.erase(woken_games_.begin(), woken_games_.begin() + count);
+  for (const std::string& id : taken) woken_set_.erase(id);
+  return taken;
+}
+
+CycleReport SettlementWorker::RunCycle() {
+  const auto started = std::chrono::steady_clock::now();
+  CycleReport report;
+  report.number = ++cycles_;
+  std::vector<std::string> woken = TakeWokenGames();
+
+  if (!enabled_) {
+    report.outcome = CycleOutcome::kDisabled;
+  } else if (!breaker_.AllowCycle()) {
+    // The sweep finds the woken games again once the breaker lets a cycle
+    // run, so they are not queued again here.
+    report.outcome = CycleOutcome::kSkipped;
+  } else {
+    try {
+      SettleCycle(std::move(woken), report);
+      breaker_.RecordSuccess();
+    } catch (const std::exception& error) {
+      report.outcome = CycleOutcome::kFailed;
+      report.error = error.what();
+      metrics_.AddError("cycle");
+      breaker_.RecordFailure();
+    }
+  }
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  metrics_.AddCycle(ToString(report.outcome), seconds);
+  report.summary.duration_ms = static_cast<int64_t>(seconds * 1000);
+
+  ordered_json fields = {
+      {"worker_id", options_.worker_id},
+      {"cycle", report.number},
+      {"outcome", ToString(report.outcome)},
+      {"games", report.games_attempted},
+      {"games_graded", report.summary.games_graded},
+      {"legs_settled", report.summary.legs_settled()},
+      {"parlays_settled", report.summary.parlays_settled()},
+      {"parlays_won", CountOf(report.summary, ParlayStatus::kWon)},
+      {"parlays_lost", CountOf(report.summary, ParlayStatus::kLost)},
+      {"failed_games", report.summary.failures.size()},
+      {"duration_ms", report.summary.duration_ms},
+  };
+  if (report.stopped_early) fields["stopped_early"] = true;
+  if (report.outcome == CycleOutcome::kFailed) {
+    fields["error"] = report.error;
+    fields["consecutive_errors"] = breaker_.Snapshot().consecutive_errors;
+    LogEvent(spdlog::level::err, "cycle_failed", "settlement cycle failed",
+             fields);
+  } else if (report.outcome == CycleOutcome::kSkipped) {
+    LogEvent(spdlog::level::debug, "cycle_skipped",
+             "settlement cycle skipped: the circuit breaker is open", fields);
+  } else if (report.outcome == CycleOutcome::kDisabled) {
+    LogEvent(spdlog::level::debug, "cycle_disabled",
+             "settlement cycle did nothing: settlement is disabled", fields);
+  } else {
+    LogEvent(spdlog::level::info, "cycle_completed",
+             "settlement cycle completed", fields);
+  }
+
+  WriteHeartbeat(&report);
+  return report;
+}
+
+void SettlementWorker::SettleCycle(std::vector<std::string> woken,
+                                   CycleReport& report) {
+  const size_t max_games = static_cast<size_t>(options_.max_games_per_cycle);
+  std::vector<std::string> games = std::move(woken);
+  std::set<std::string> chosen(games.begin(), games.end());
+  // NOTE: the worker settles pending legs only. Engine::SettleAll also
+  // re-grades games whose result changed after settlement (score
+  // corrections) and voids games postponed past their limit. The worker
+  // does neither yet, so `parlay-settler settle` must run for those.
+  if (games.size() < max_games) {
+    // Games that failed in the previous cycle go last, so that a block of
+    // old games that keep failing cannot hold back the others.
+    const int limit =
+        options_.max_games_per_cycle + static_cast<int>(failed_before_.size());
+    std::vector<std::string> retries;
+    for (std::string& id : store_->FindGamesToSettle(limit)) {
+      if (chosen.contains(id)) continue;
+      if (failed_before_.contains(id)) {
+        retries.push_back(std::move(id));
+      } else if (games.size() < max_games) {
+        chosen.insert(id);
+        games.push_back(std::move(id));
+      }
+    }
+    for (std::string& id : retries) {
+      if (games.size() >= max_games) break;
+      games.push_back(std::move(id));
+    }
+  }
+
+  SettleOptions settle;
+  settle.batch_games = options_.batch_games;
+  const size_t batch = static_cast<size_t>(std::max(1, options_.batch_games));
+  for (size_t begin = 0; begin < games.size(); begin += batch) {
+    // Stopping between batches leaves no transaction half done.
+    if (stop_flag_) {
+      report.stopped_early = true;
+      break;
+    }
+    std::span<const std::string> ids(games.data() + begin,
+                                     std::min(batch, games.size() - begin));
+    SettleSummary summary = engine_.SettleGames(ids, settle);
+    report.games_attempted += static_cast<int64_t>(ids.size());
+    metrics_.AddGamesAttempted(static_cast<int64_t>(ids.size()));
+    metrics_.AddSettled(summary);
+    if (!summary.failures.empty()) {
+      metrics_.AddError("game", static_cast<int64_t>(summary.failures.size()));
+    }
+    ObserveLatency(ids, summary);
+    MergeInto(summary, report.summary);
+  }
+
+  const std::vector<GameFailure>& failures = report.summary.failures;
+  failed_before_.clear();
+  for (const GameFailure& failure : failures) {
+    failed_before_.insert(failure.game_id);
+  }
+  if (!failures.empty()) {
+    ordered_json ids = ordered_json::array();
+    for (size_t i = 0; i < failures.size() && i < kMaxLoggedFailures; ++i) {
+      ids.push_back(failures[i].game_id);
+    }
+    LogEvent(spdlog::level::err, "games_failed",
+             "games failed to settle and were rolled back; the next cycles "
+             "retry them",
+             {{"worker_id", options_.worker_id},
+              {"cycle", report.number},
+              {"failed_games", failures.size()},
+              {"game_ids", ids},
+              {"first_error", failures.front().error}});
+  }
+  if (report.games_attempted > 0 &&
+      static_cast<int64_t>(failures.size()) == report.games_attempted) {
+    throw StoreError("every game of the cycle failed; first error: " +
+                     failures.front().error);
+  }
+}
+
+void SettlementWorker::ObserveLatency(std::span<const std::string> game_ids,
+                                      const SettleSummary& summary) {
+  std::set<std::string> failed;
+  for (const GameFailure& failure : summary.failures) {
+    failed.insert(failure.game_id);
+  }
+  const int64_t now = clock_.NowMillis();
+  std::lock_guard lock(mutex_);
+  for (const std::string& id : game_ids) {
+    if (failed.contains(id)) continue;
+    const auto found = final_received_ms_.find(id);
+    if (found == final_received_ms_.end()) continue;
+    metrics_.ObserveFinalToSettled(
+        static_cast<double>(std::max<int64_t>(0, now - found->second)) /
+        1000.0);
+    final_received_ms_.erase(found);
+  }
+}
+
+void SettlementWorker::WriteHeartbeat(const CycleReport* report) {
+  heartbeat_.beat_at_ms = clock_.NowMillis();
+  if (report != nullptr) {
+    const SettleSummary& summary = report->summary;
+    heartbeat_.cycles = report->number;
+    heartbeat_.last_parlays_settled = summary.parlays_settled();
+    heartbeat_.last_parlays_won = CountOf(summary, ParlayStatus::kWon);
+    heartbeat_.last_parlays_lost = CountOf(summary, ParlayStatus::kLost);
+    heartbeat_.total_parlays_settled += heartbeat_.last_parlays_settled;
+    heartbeat_.total_parlays_won += heartbeat_.last_parlays_won;
+    heartbeat_.total_parlays_lost += heartbeat_.last_parlays_lost;
+    heartbeat_.total_legs_settled += summary.legs_settled();
+  }
+  try {
+    store_->WriteHeartbeat(heartbeat_);
+    last_heartbeat_ms_ = heartbeat_.beat_at_ms;
+  } catch (const std::exception& error) {
+    metrics_.AddError("heartbeat");
+    LogEvent(spdlog::level::err, "heartbeat_failed",
+             "writing the worker heartbeat failed",
+             {{"worker_id", options_.worker_id}, {"error", error.what()}});
+  }
+}
+
+}  // namespace parlay::service

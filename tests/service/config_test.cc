@@ -1,0 +1,179 @@
+// LoadConfig: defaults, the environment, flags over variables, and the
+// messages for invalid values.
+
+#include "service/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace parlay::service {
+namespace {
+
+using Variables = std::map<std::string, std::string>;
+
+Result<ServiceConfig> Load(const Variables& environment,
+                           const Variables& flags = {}) {
+  return LoadConfig(flags,
+                    [&](const std::string& name) -> std::optional<std::string> {
+                      const auto found = environment.find(name);
+                      if (found == environment.end()) return std::nullopt;
+                      return found->second;
+                    });
+}
+
+TEST(ConfigTest, Defaults) {
+  Result<ServiceConfig> config = Load({});
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_FALSE(config.value().settlement_enabled);
+  EXPECT_EQ(config.value().database_path, "parlay-settler.db");
+  EXPECT_EQ(config.value().bind_address, "127.0.0.1");
+  EXPECT_EQ(config.value().port, 8080);
+  EXPECT_EQ(config.value().http_threads, 8);
+  EXPECT_EQ(config.value().interval_seconds, 30);
+  EXPECT_EQ(config.value().max_games_per_cycle, 100);
+  EXPECT_EQ(config.value().breaker_threshold, 5);
+  EXPECT_EQ(config.value().breaker_reset_seconds, 300);
+  EXPECT_EQ(config.value().stale_seconds, 600);
+  EXPECT_EQ(config.value().admin_token, "");
+  EXPECT_EQ(config.value().log_format, LogFormat::kJson);
+  EXPECT_EQ(config.value().log_level, "info");
+}
+
+TEST(ConfigTest, ReadsEveryVariable) {
+  Result<ServiceConfig> config = Load({
+      {"FEATURE_SETTLEMENT", "TRUE"},
+      {"DATABASE_URL", "sqlite:///var/lib/parlay/settler.db"},
+      {"BIND_ADDRESS", "::1"},
+      {"PORT", "0"},
+      {"HTTP_THREADS", "16"},
+      {"SETTLEMENT_INTERVAL_SECONDS", "5"},
+      {"SETTLEMENT_MAX_GAMES_PER_CYCLE", "250"},
+      {"SETTLEMENT_BREAKER_THRESHOLD", "3"},
+      {"SETTLEMENT_BREAKER_RESET_SECONDS", "60"},
+      {"SETTLEMENT_STALE_SECONDS", "120"},
+      {"SETTLEMENT_ADMIN_TOKEN", "abcdefghijklmnop"},
+      {"LOG_FORMAT", "text"},
+      {"LOG_LEVEL", "debug"},
+  });
+
+  ASSERT_TRUE(config.ok()) << config.error();
+  const ServiceConfig& c = config.value();
+  EXPECT_TRUE(c.settlement_enabled);
+  EXPECT_EQ(c.database_path, "/var/lib/parlay/settler.db");
+  EXPECT_EQ(c.database_url, "sqlite:///var/lib/parlay/settler.db");
+  EXPECT_EQ(c.bind_address, "::1");
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.http_threads, 16);
+  EXPECT_EQ(c.interval_seconds, 5);
+  EXPECT_EQ(c.max_games_per_cycle, 250);
+  EXPECT_EQ(c.breaker_threshold, 3);
+  EXPECT_EQ(c.breaker_reset_seconds, 60);
+  EXPECT_EQ(c.stale_seconds, 120);
+  EXPECT_EQ(c.admin_token, "abcdefghijklmnop");
+  EXPECT_EQ(c.log_format, LogFormat::kText);
+  EXPECT_EQ(c.log_level, "debug");
+}
+
+TEST(ConfigTest, FlagOverridesVariable) {
+  Result<ServiceConfig> config =
+      Load({{"PORT", "9000"}, {"FEATURE_SETTLEMENT", "false"}},
+           {{"PORT", "9100"}, {"FEATURE_SETTLEMENT", "1"}});
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_EQ(config.value().port, 9100);
+  EXPECT_TRUE(config.value().settlement_enabled);
+}
+
+TEST(ConfigTest, EmptyValueCountsAsUnset) {
+  Result<ServiceConfig> config = Load({{"PORT", ""}, {"LOG_FORMAT", ""}});
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_EQ(config.value().port, 8080);
+}
+
+TEST(ConfigTest, InvalidValuesNameVariableAndValue) {
+  struct Case {
+    const char* variable;
+    const char* value;
+    const char* expected;  // a part of the message
+  };
+  const Case cases[] = {
+      {"FEATURE_SETTLEMENT", "yes",
+       "invalid FEATURE_SETTLEMENT \"yes\" (from the environment): expected "
+       "true or false"},
+      {"PORT", "80a", "invalid PORT \"80a\""},
+      {"PORT", "65536", "expected an integer from 0 to 65535"},
+      {"PORT", "-1", "invalid PORT \"-1\""},
+      {"HTTP_THREADS", "1", "invalid HTTP_THREADS \"1\""},
+      {"SETTLEMENT_INTERVAL_SECONDS", "0",
+       "invalid SETTLEMENT_INTERVAL_SECONDS \"0\""},
+      {"SETTLEMENT_MAX_GAMES_PER_CYCLE", " 10",
+       "invalid SETTLEMENT_MAX_GAMES_PER_CYCLE \" 10\""},
+      {"SETTLEMENT_BREAKER_THRESHOLD", "0",
+       "invalid SETTLEMENT_BREAKER_THRESHOLD \"0\""},
+      {"SETTLEMENT_BREAKER_RESET_SECONDS", "1.5",
+       "invalid SETTLEMENT_BREAKER_RESET_SECONDS \"1.5\""},
+      {"SETTLEMENT_STALE_SECONDS", "abc",
+       "invalid SETTLEMENT_STALE_SECONDS \"abc\""},
+      {"BIND_ADDRESS", "localhost", "invalid BIND_ADDRESS \"localhost\""},
+      {"LOG_FORMAT", "xml", "invalid LOG_FORMAT \"xml\""},
+      {"LOG_LEVEL", "verbose", "invalid LOG_LEVEL \"verbose\""},
+      {"DATABASE_URL", "sqlite://relative.db",
+       "invalid DATABASE_URL \"sqlite://relative.db\""},
+      {"DATABASE_URL", "mysql://host/db", "other databases are not supported"},
+      {"DATABASE_URL", "postgres://user:secret@db/parlays",
+       "PostgreSQL is not supported yet"},
+  };
+  for (const Case& c : cases) {
+    Result<ServiceConfig> config = Load({{c.variable, c.value}});
+    ASSERT_FALSE(config.ok()) << c.variable << "=" << c.value;
+    EXPECT_NE(config.error().find(c.expected), std::string::npos)
+        << config.error();
+  }
+}
+
+TEST(ConfigTest, SecretsNotInMessages) {
+  Result<ServiceConfig> token = Load({{"SETTLEMENT_ADMIN_TOKEN", "short"}});
+  ASSERT_FALSE(token.ok());
+  EXPECT_NE(token.error().find("SETTLEMENT_ADMIN_TOKEN"), std::string::npos);
+  EXPECT_EQ(token.error().find("short"), std::string::npos) << token.error();
+
+  Result<ServiceConfig> url =
+      Load({{"DATABASE_URL", "postgresql://user:secret@db/parlays"}});
+  ASSERT_FALSE(url.ok());
+  EXPECT_EQ(url.error().find("secret"), std::string::npos) << url.error();
+}
+
+TEST(ConfigTest, FlagNamedInMessage) {
+  Result<ServiceConfig> config = Load({}, {{"PORT", "http"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().find("invalid PORT \"http\" (from flag --port)"),
+            std::string::npos)
+      << config.error();
+}
+
+TEST(ConfigTest, EveryInvalidValueListed) {
+  Result<ServiceConfig> config = Load({{"PORT", "x"}, {"LOG_LEVEL", "y"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().find("PORT"), std::string::npos);
+  EXPECT_NE(config.error().find("LOG_LEVEL"), std::string::npos);
+}
+
+TEST(ConfigTest, StaleMustExceedInterval) {
+  Result<ServiceConfig> config = Load({{"SETTLEMENT_INTERVAL_SECONDS", "600"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().find("SETTLEMENT_STALE_SECONDS 600"),
+            std::string::npos)
+      << config.error();
+}
+
+TEST(ConfigTest, StartLogRedactsToken) {
+  ServiceConfig config;
+  config.admin_token = "abcdefghijklmnop";
+  const std::string dumped = ConfigToJson(config).dump();
+  EXPECT_EQ(dumped.find("abcdefghijklmnop"), std::string::npos);
+  EXPECT_EQ(ConfigToJson(config)["settlement_admin_token"], "[redacted]");
+  EXPECT_EQ(ConfigToJson(ServiceConfig{})["settlement_admin_token"], nullptr);
+}
+
+}  // namespace
+}  // namespace parlay::service

@@ -1,0 +1,259 @@
+// GET /health and GET /health/settlement on the real server: every status,
+// its HTTP code and the exact JSON.
+
+#include <gtest/gtest.h>
+
+#include "service/health_routes.h"
+#include "service_fixture.h"
+
+namespace parlay {
+namespace {
+
+using nlohmann::json;
+using testing::kStartIso;
+using testing::PollUntil;
+using testing::ServiceTest;
+
+class HealthTest : public ServiceTest {};
+
+TEST_F(HealthTest, HealthyHasExactShape) {
+  Start(BaseConfig());
+  clock_.Advance(45'200);
+
+  Reply reply = Get("/health/settlement");
+
+  EXPECT_EQ(reply.status, 200);
+  // The clock has not moved since the start heartbeat, except the 45.2 s.
+  json expected = json::parse(R"({
+    "status": "healthy", "feature_enabled": true,
+    "worker": {"running": true,
+               "circuit_breaker": {"open": false, "consecutive_errors": 0,
+                                   "opened_at": null}},
+    "heartbeat": {"last_beat": "2023-11-14T22:13:20Z",
+                  "seconds_since_beat": 45.2,
+                  "meta": {"parlays_settled": 0, "parlays_won": 0,
+                           "parlays_lost": 0}},
+    "timestamp": "2023-11-14T22:14:05Z"})");
+  EXPECT_EQ(reply.body, expected) << reply.text;
+  // The keys come in the documented order.
+  EXPECT_EQ(reply.text.find("{\"status\":"), 0u) << reply.text;
+}
+
+TEST_F(HealthTest, LivenessReportsDatabase) {
+  Start(BaseConfig());
+  Reply reply = Get("/health");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["status"], "ok");
+  EXPECT_EQ(reply.body["database"], "ok");
+
+  faults_.read_heartbeat = true;
+  Reply failed = Get("/health");
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(failed.body["status"], "error");
+  EXPECT_EQ(failed.body["database"], "error");
+}
+
+TEST_F(HealthTest, DisabledWhenFlagOff) {
+  service::ServiceConfig config = BaseConfig();
+  config.settlement_enabled = false;
+  Start(config);
+
+  Reply reply = Get("/health/settlement");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["status"], "disabled");
+  EXPECT_EQ(reply.body["feature_enabled"], false);
+  EXPECT_EQ(reply.body["worker"]["running"], true);
+}
+
+TEST_F(HealthTest, StaleAfterStaleSeconds) {
+  Start(BaseConfig());  // stale after 7200 s
+  clock_.Advance(7'200'000);
+  Reply at_limit = Get("/health/settlement");
+  EXPECT_EQ(at_limit.status, 200) << at_limit.text;
+  EXPECT_EQ(at_limit.body["status"], "healthy");
+
+  clock_.Advance(1'000);
+  Reply reply = Get("/health/settlement");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.body["status"], "stale");
+  EXPECT_EQ(reply.body["heartbeat"]["seconds_since_beat"], 7201.0);
+  EXPECT_EQ(reply.body["heartbeat"]["last_beat"], kStartIso);
+
+  // A cycle writes a heartbeat and makes it fresh again.
+  ASSERT_EQ(Post("/v1/admin/settle", "", Admin()).status, 200);
+  Reply fresh = Get("/health/settlement");
+  EXPECT_EQ(fresh.status, 200);
+  EXPECT_EQ(fresh.body["heartbeat"]["seconds_since_beat"], 0.0);
+}
+
+TEST_F(HealthTest, DegradedAfterThreeFailedCycles) {
+  Start(BaseConfig());  // breaker threshold 5
+  faults_.find_games = true;
+  for (int i = 0; i < 3; ++i) {
+    Reply settle = Post("/v1/admin/settle", "", Admin());
+    EXPECT_EQ(settle.status, 500) << settle.text;
+    EXPECT_EQ(settle.body["error"]["code"], "cycle_failed");
+  }
+
+  Reply reply = Get("/health/settlement");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["status"], "degraded");
+  EXPECT_EQ(reply.body["worker"]["circuit_breaker"]["consecutive_errors"], 3);
+  EXPECT_EQ(reply.body["worker"]["circuit_breaker"]["open"], false);
+}
+
+TEST_F(HealthTest, CircuitOpenThenHalfOpenThenClosed) {
+  service::ServiceConfig config = BaseConfig();
+  config.breaker_threshold = 3;
+  config.breaker_reset_seconds = 300;
+  Start(config);
+  faults_.find_games = true;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Post("/v1/admin/settle", "", Admin()).status, 500);
+  }
+
+  Reply open = Get("/health/settlement");
+  EXPECT_EQ(open.status, 503);
+  EXPECT_EQ(open.body["status"], "circuit_open");
+  EXPECT_EQ(open.body["worker"]["circuit_breaker"]["open"], true);
+  EXPECT_EQ(open.body["worker"]["circuit_breaker"]["consecutive_errors"], 3);
+  EXPECT_EQ(open.body["worker"]["circuit_breaker"]["opened_at"], kStartIso);
+  EXPECT_EQ(Metric("parlay_settlement_breaker_trips_total"), 1);
+  EXPECT_EQ(Metric("parlay_settlement_breaker_state{state=\"open\"}"), 1);
+
+  // Open: cycles are skipped until the reset period has passed.
+  clock_.Advance(299'000);
+  Reply skipped = Post("/v1/admin/settle", "", Admin());
+  EXPECT_EQ(skipped.status, 503);
+  EXPECT_EQ(skipped.body["error"]["code"], "circuit_open");
+  EXPECT_EQ(Metric("parlay_settlement_cycles_total{outcome=\"skipped\"}"), 1);
+
+  // Half-open: one trial cycle, which fails and opens the breaker again.
+  clock_.Advance(1'000);
+  EXPECT_EQ(Post("/v1/admin/settle", "", Admin()).status, 500);
+  Reply reopened = Get("/health/settlement");
+  EXPECT_EQ(reopened.body["status"], "circuit_open");
+  EXPECT_EQ(reopened.body["worker"]["circuit_breaker"]["opened_at"],
+            "2023-11-14T22:18:20Z");  // 300 s after the start
+  EXPECT_EQ(Metric("parlay_settlement_breaker_trips_total"), 2);
+
+  // The next trial succeeds and closes it.
+  faults_.find_games = false;
+  clock_.Advance(300'000);
+  EXPECT_EQ(Post("/v1/admin/settle", "", Admin()).status, 200);
+  Reply closed = Get("/health/settlement");
+  EXPECT_EQ(closed.status, 200);
+  EXPECT_EQ(closed.body["status"], "healthy");
+  EXPECT_EQ(closed.body["worker"]["circuit_breaker"]["open"], false);
+  EXPECT_EQ(closed.body["worker"]["circuit_breaker"]["consecutive_errors"], 0);
+  EXPECT_EQ(closed.body["worker"]["circuit_breaker"]["opened_at"], nullptr);
+  EXPECT_EQ(Metric("parlay_settlement_breaker_state{state=\"closed\"}"), 1);
+  // Three failures opened it and the first trial failed; a skipped cycle
+  // is no error.
+  EXPECT_EQ(Metric("parlay_settlement_errors_total{type=\"cycle\"}"), 4);
+}
+
+TEST_F(HealthTest, StoppedWhenWorkerStops) {
+  Start(BaseConfig());
+  service_->worker().RequestStop();
+  service_->worker().Join();
+
+  Reply reply = Get("/health/settlement");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.body["status"], "stopped");
+  EXPECT_EQ(reply.body["worker"]["running"], false);
+  EXPECT_EQ(Metric("parlay_settlement_worker_running"), 0);
+}
+
+TEST_F(HealthTest, ErrorWhenHeartbeatReadFails) {
+  Start(BaseConfig());
+  faults_.read_heartbeat = true;
+
+  Reply reply = Get("/health/settlement");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.body["status"], "error");
+  EXPECT_NE(reply.body["message"].get<std::string>().find(
+                "reading the heartbeat failed"),
+            std::string::npos)
+      << reply.text;
+  EXPECT_EQ(reply.body["heartbeat"]["last_beat"], nullptr);
+}
+
+TEST_F(HealthTest, AnswersWhileWriteLockIsHeld) {
+  Start(BaseConfig());
+  std::unique_ptr<Store> other = OpenStore();
+  other->UpsertGames(std::vector<Game>{
+      testing::MakeGame("g-lock", "Home Team", "Away Team", std::nullopt,
+                        std::nullopt, GameStatus::kScheduled)});
+
+  // A write transaction holds the database's write lock, as a settlement
+  // batch does, until `transaction` is destroyed.
+  std::unique_ptr<Transaction> transaction = other->Begin();
+  transaction->VoidGame("g-lock", "holding the lock", 0);
+
+  Reply health = Get("/health/settlement");
+  EXPECT_EQ(health.status, 200) << health.text;
+  EXPECT_EQ(health.body["status"], "healthy");
+  Reply game = Get("/v1/games/g-lock");
+  EXPECT_EQ(game.status, 200) << game.text;
+  EXPECT_EQ(game.body["status"], "scheduled");  // the write is not committed
+  EXPECT_GE(Metric("parlay_settlement_pending_legs"), 0);
+}
+
+// The status precedence, without a server.
+TEST(SettlementHealthTest, FirstMatchingStatusWins) {
+  service::WorkerStatus worker;
+  worker.running = true;
+  worker.enabled = true;
+  WorkerHeartbeat beat;
+  beat.beat_at_ms = 1'000'000;
+  const int64_t now = beat.beat_at_ms + 10'000;
+
+  struct Case {
+    const char* name;
+    bool enabled;
+    service::BreakerState breaker;
+    bool running;
+    int errors;
+    int64_t age_ms;
+    bool failed;
+    const char* status;
+    int code;
+  };
+  using service::BreakerState;
+  const Case cases[] = {
+      {"check failed", true, BreakerState::kClosed, true, 0, 0, true, "error",
+       503},
+      {"flag off beats open", false, BreakerState::kOpen, false, 9, 0, false,
+       "disabled", 200},
+      {"open", true, BreakerState::kOpen, true, 5, 0, false, "circuit_open",
+       503},
+      {"half-open", true, BreakerState::kHalfOpen, true, 5, 0, false,
+       "circuit_open", 503},
+      {"stopped beats stale", true, BreakerState::kClosed, false, 0, 700'000,
+       false, "stopped", 503},
+      {"stale beats degraded", true, BreakerState::kClosed, true, 4, 600'001,
+       false, "stale", 503},
+      {"degraded", true, BreakerState::kClosed, true, 3, 0, false, "degraded",
+       200},
+      {"two errors", true, BreakerState::kClosed, true, 2, 0, false, "healthy",
+       200},
+  };
+  for (const Case& c : cases) {
+    worker.enabled = c.enabled;
+    worker.running = c.running;
+    worker.breaker.state = c.breaker;
+    worker.breaker.consecutive_errors = c.errors;
+    WorkerHeartbeat aged = beat;
+    aged.beat_at_ms = now - c.age_ms;
+    std::optional<std::string> error;
+    if (c.failed) error = "boom";
+    service::SettlementHealth health =
+        service::EvaluateSettlementHealth(worker, aged, error, now, 600);
+    EXPECT_EQ(health.status, c.status) << c.name;
+    EXPECT_EQ(health.http_status, c.code) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace parlay
