@@ -16,9 +16,6 @@
 namespace parlay {
 namespace {
 
-// Hours accepted for a lifecycle limit: up to one year.
-constexpr int64_t kMaxLimitHours = 24 * 365;
-
 nlohmann::json OptionalNumber(std::optional<int64_t> value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
@@ -38,11 +35,12 @@ int64_t ReadHours(const char* name, int64_t default_hours) {
   errno = 0;
   char* end = nullptr;
   const long long hours = std::strtoll(text, &end, 10);
-  if (errno != 0 || *end != '\0' || hours < 0 || hours > kMaxLimitHours) {
+  if (errno != 0 || *end != '\0' || hours < 0 ||
+      hours > kMaxLifecycleLimitHours) {
     throw std::invalid_argument(
         std::string("invalid ") + name + " \"" + text +
         "\": expected a whole number of hours from 0 to " +
-        std::to_string(kMaxLimitHours));
+        std::to_string(kMaxLifecycleLimitHours));
   }
   return hours;
 }
@@ -79,7 +77,14 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
   const int64_t now = clock_.NowSeconds();
   std::unique_ptr<Transaction> transaction = store_.Begin();
   const std::string ids[] = {game_id};
-  std::vector<Game> games = transaction->LoadGames(ids);
+  std::vector<Game> games;
+  if (!transaction->ClaimGames(ids).empty()) {
+    games = transaction->LoadGames(ids);
+  } else if (!store_.GetGame(game_id)) {
+    throw StoreError("game not found: \"" + game_id + "\"");
+  } else {
+    return;  // another worker holds the game; a later pass checks it
+  }
   if (games.empty()) {
     throw StoreError("game not found: \"" + game_id + "\"");
   }
@@ -316,6 +321,30 @@ SettleSummary Engine::ResettleGame(std::string_view game_id) {
       id, summary.legs_corrected, summary.parlays_corrected,
       summary.legs_settled());
   return summary;
+}
+
+SettleSummary Engine::ApplyScoreCorrections(
+    std::span<const std::string> game_ids) {
+  SettleSummary summary;
+  for (const std::string& game_id : game_ids) {
+    try {
+      CheckChangedResult(game_id, /*force=*/false, summary);
+    } catch (const std::exception& error) {
+      summary.failures.push_back({game_id, error.what()});
+      spdlog::error(
+          "score correction failed, rolled back: game_id={} "
+          "error={}",
+          game_id, error.what());
+    }
+  }
+  return summary;
+}
+
+std::vector<std::string> Engine::FindGamesPostponedPastLimit(int limit) {
+  if (policy_.postponed_void_seconds <= 0) return {};
+  const int64_t started_before =
+      clock_.NowSeconds() - policy_.postponed_void_seconds;
+  return store_.FindPostponedGames(started_before, limit);
 }
 
 LifecyclePolicy LifecyclePolicyFromEnvironment() {

@@ -90,27 +90,13 @@ SettleSummary Engine::SettleAll(const SettleOptions& options) {
   // legs see the same result.
   SettleSummary corrections;
   if (!options.dry_run) {
-    for (const std::string& game_id :
-         store_.FindGamesWithChangedResults(limit)) {
-      try {
-        CheckChangedResult(game_id, /*force=*/false, corrections);
-      } catch (const std::exception& error) {
-        corrections.failures.push_back({game_id, error.what()});
-        spdlog::error(
-            "score correction failed, rolled back: game_id={} "
-            "error={}",
-            game_id, error.what());
-      }
-    }
+    corrections =
+        ApplyScoreCorrections(store_.FindGamesWithChangedResults(limit));
   }
 
   std::vector<std::string> game_ids = store_.FindGamesToSettle(limit);
-  if (policy_.postponed_void_seconds > 0) {
-    const int64_t started_before =
-        clock_.NowSeconds() - policy_.postponed_void_seconds;
-    for (std::string& id : store_.FindPostponedGames(started_before, limit)) {
-      game_ids.push_back(std::move(id));
-    }
+  for (std::string& id : FindGamesPostponedPastLimit(limit)) {
+    game_ids.push_back(std::move(id));
   }
   SettleSummary summary = SettleGames(game_ids, options);
   summary.corrections_applied = corrections.corrections_applied;
@@ -208,10 +194,15 @@ void Engine::SettleBatch(std::span<const std::string> game_ids,
 }
 
 void Engine::SettleInTransaction(Transaction& transaction,
-                                 std::span<const std::string> game_ids,
+                                 std::span<const std::string> requested_ids,
                                  const SettleOptions& options,
                                  SettleSummary& summary) {
   const int64_t now = clock_.NowSeconds();
+
+  // Step 0: claim the games. Games another worker is settling right now
+  // are left to it; whatever it leaves pending, a later pass finds.
+  const std::vector<std::string> claimed = transaction.ClaimGames(requested_ids);
+  const std::span<const std::string> game_ids(claimed);
 
   // Step 1: read the batch's games and pending legs, grade in memory. A
   // game postponed past the limit voids its legs; a final game whose feed

@@ -82,10 +82,25 @@ class Engine {
   // settles every gradable game with pending legs (up to max_games).
   SettleSummary SettleAll(const SettleOptions& options = {});
 
-  // Settles the given games, in batches. Games that are not gradable or
-  // have no pending legs are skipped.
+  // Settles the given games, in batches. The pending legs of games
+  // postponed past the policy's limit are voided. Other games that are not
+  // gradable or have no pending legs are skipped.
   SettleSummary SettleGames(std::span<const std::string> game_ids,
                             const SettleOptions& options = {});
+
+  // Checks the given games for score corrections, one transaction each.
+  // The games come from Store::FindGamesWithChangedResults. Within the
+  // policy's correction window, a changed result re-grades the settled
+  // legs and re-derives their parlays. A later change is held for an
+  // operator (Game::attention). A game that fails is rolled back, logged
+  // and listed in the summary's failures.
+  SettleSummary ApplyScoreCorrections(std::span<const std::string> game_ids);
+
+  // Returns the ids of postponed games with pending legs whose scheduled
+  // start is more than the policy's limit ago, earliest start first, at
+  // most `limit`. SettleGames voids their legs. Returns none when the
+  // policy turns postponement voiding off.
+  std::vector<std::string> FindGamesPostponedPastLimit(int limit);
 
   // Marks a game cancelled with `reason` and voids its pending legs, in one
   // transaction. Throws StoreError if the game does not exist.
@@ -123,6 +138,9 @@ class Engine {
 
 // Returns what grading reads from a stored game.
 GameResult ToResult(const Game& game);
+
+// The largest lifecycle limit accepted, in hours: one year.
+inline constexpr int kMaxLifecycleLimitHours = 24 * 365;
 
 // Reads the lifecycle limits from SETTLEMENT_POSTPONED_VOID_HOURS (default
 // 48, 0 turns postponement voiding off) and

@@ -309,7 +309,8 @@ std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths,
 
 FeedStats ApplyFeedSnapshot(Store& store, const Clock& clock,
                             FeedProvider provider, const FeedSnapshot& snapshot,
-                            const TeamAliases& aliases) {
+                            const TeamAliases& aliases,
+                            std::vector<Game>* results_changed) {
   if (!snapshot.problems.empty()) throw ImportError(snapshot.problems);
   FeedStats stats;
   stats.snapshots = 1;
@@ -330,6 +331,7 @@ FeedStats ApplyFeedSnapshot(Store& store, const Clock& clock,
     std::string id = game.id;
     games.emplace(std::move(id), std::move(game));
   }
+  const std::map<std::string, Game> stored = games;
   std::set<std::string> changed;
   for (size_t i = 0; i < snapshot.updates.size(); ++i) {
     const auto game = games.find(ids[i]);
@@ -344,6 +346,13 @@ FeedStats ApplyFeedSnapshot(Store& store, const Clock& clock,
   transaction->LinkFeedEvents(ToString(provider), new_links,
                               clock.NowSeconds());
   transaction->Commit();
+  if (results_changed != nullptr) {
+    for (const Game& game : writes) {
+      if (!SameResult(stored.at(game.id), game)) {
+        results_changed->push_back(game);
+      }
+    }
+  }
   return stats;
 }
 

@@ -64,7 +64,7 @@ std::string RedactUrl(const std::string& url) {
 FeedPoller::FeedPoller(FeedPollerConfig config,
                        std::function<std::unique_ptr<Store>()> open_store,
                        const Clock& clock, TeamAliases aliases,
-                       std::function<void(Store&)> after_apply)
+                       AfterApply after_apply)
     : config_(std::move(config)),
       open_store_(std::move(open_store)),
       clock_(clock),
@@ -87,12 +87,16 @@ void FeedPoller::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
-void FeedPoller::Stop() {
+void FeedPoller::RequestStop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
+}
+
+void FeedPoller::Stop() {
+  RequestStop();
   if (thread_.joinable()) {
     thread_.join();
     spdlog::info("feed poller stopped: provider={} url={}",
@@ -114,8 +118,10 @@ void FeedPoller::Run() {
   std::unique_ptr<Store> store;
   while (true) {
     const auto started = std::chrono::steady_clock::now();
+    bool poll_started = false;
     try {
       if (!store) store = open_store_();
+      poll_started = true;
       PollOnce(*store);
     } catch (const std::exception& error) {
       // A database error must not end the thread: the connection is
@@ -124,6 +130,10 @@ void FeedPoller::Run() {
                     ToString(config_.provider), RedactUrl(config_.url),
                     error.what());
       store.reset();
+      std::lock_guard<std::mutex> lock(mutex_);
+      // PollOnce counts the polls it starts.
+      if (!poll_started) stats_.polls++;
+      stats_.failed_polls++;
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
@@ -173,8 +183,10 @@ bool FeedPoller::PollOnce(Store& store) {
       const FeedSnapshot snapshot = ParseFeedSnapshot(
           config_.provider, url, body.value(), clock_.NowSeconds());
       try {
-        const FeedStats applied = ApplyFeedSnapshot(
-            store, clock_, config_.provider, snapshot, aliases_);
+        std::vector<Game> results_changed;
+        const FeedStats applied =
+            ApplyFeedSnapshot(store, clock_, config_.provider, snapshot,
+                              aliases_, &results_changed);
         {
           std::lock_guard<std::mutex> lock(mutex_);
           stats_.feed.Add(applied);
@@ -184,7 +196,7 @@ bool FeedPoller::PollOnce(Store& store) {
             "applied={} unchanged={} out_of_order={} unmatched={}",
             ToString(config_.provider), url, applied.updates, applied.applied,
             applied.unchanged, applied.out_of_order, applied.unmatched);
-        if (after_apply_) after_apply_(store);
+        if (after_apply_) after_apply_(store, results_changed);
         return true;
       } catch (const ImportError& invalid) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -224,16 +236,10 @@ bool FeedPoller::PollOnce(Store& store) {
   return false;
 }
 
-std::vector<FeedPollerConfig> FeedPollerConfigsFromEnvironment() {
+Result<std::vector<FeedPollerConfig>> ParseFeedPollUrls(
+    std::string_view urls, const FeedPollerConfig& defaults) {
   std::vector<FeedPollerConfig> configs;
-  const char* urls = std::getenv("FEED_POLL_URLS");
-  if (urls == nullptr) return configs;
-  const int64_t interval =
-      ReadNumber("FEED_POLL_INTERVAL_SECONDS", 60, 1, 86'400);
-  const int64_t timeout = ReadNumber("FEED_POLL_TIMEOUT_SECONDS", 10, 1, 300);
-  const int64_t attempts = ReadNumber("FEED_POLL_MAX_ATTEMPTS", 3, 1, 10);
-
-  std::stringstream entries(urls);
+  std::stringstream entries{std::string(urls)};
   std::string entry;
   while (entries >> entry) {
     const size_t equals = entry.find('=');
@@ -245,20 +251,36 @@ std::vector<FeedPollerConfig> FeedPollerConfigsFromEnvironment() {
         equals == std::string::npos ? "" : entry.substr(equals + 1);
     if (!provider ||
         !(url.starts_with("http://") || url.starts_with("https://"))) {
-      throw std::invalid_argument(
-          "invalid FEED_POLL_URLS entry \"" + RedactUrl(entry) +
-          "\": expected provider=URL with a provider of odds-api, espn, "
-          "games-csv or games-json and an http:// or https:// URL");
+      return Error{"entry \"" + RedactUrl(entry) +
+                   "\": expected provider=URL with a provider of odds-api, "
+                   "espn, games-csv or games-json and an http:// or https:// "
+                   "URL"};
     }
-    FeedPollerConfig config;
+    FeedPollerConfig config = defaults;
     config.provider = *provider;
     config.url = url;
-    config.interval = std::chrono::seconds(interval);
-    config.timeout = std::chrono::seconds(timeout);
-    config.max_attempts = static_cast<int>(attempts);
     configs.push_back(std::move(config));
   }
   return configs;
+}
+
+std::vector<FeedPollerConfig> FeedPollerConfigsFromEnvironment() {
+  const char* urls = std::getenv("FEED_POLL_URLS");
+  if (urls == nullptr) return {};
+  FeedPollerConfig defaults;
+  defaults.interval = std::chrono::seconds(ReadNumber(
+      "FEED_POLL_INTERVAL_SECONDS", 60, 1, kMaxFeedPollIntervalSeconds));
+  defaults.timeout = std::chrono::seconds(ReadNumber(
+      "FEED_POLL_TIMEOUT_SECONDS", 10, 1, kMaxFeedPollTimeoutSeconds));
+  defaults.max_attempts = static_cast<int>(
+      ReadNumber("FEED_POLL_MAX_ATTEMPTS", 3, 1, kMaxFeedPollAttempts));
+
+  Result<std::vector<FeedPollerConfig>> configs =
+      ParseFeedPollUrls(urls, defaults);
+  if (!configs.ok()) {
+    throw std::invalid_argument("invalid FEED_POLL_URLS " + configs.error());
+  }
+  return std::move(configs).value();
 }
 
 TeamAliases TeamAliasesFromEnvironment() {

@@ -14,15 +14,23 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "feeds/score_feed.h"
 #include "store/store.h"
+#include "util/result.h"
 #include "util/time.h"
 
 namespace parlay {
+
+// The largest values accepted for the poller settings (FEED_POLL_*).
+inline constexpr int kMaxFeedPollIntervalSeconds = 86'400;
+inline constexpr int kMaxFeedPollTimeoutSeconds = 300;
+inline constexpr int kMaxFeedPollAttempts = 10;
 
 struct FeedPollerConfig {
   FeedProvider provider = FeedProvider::kEspn;
@@ -40,28 +48,39 @@ struct FeedPollerConfig {
 struct FeedPollerStats {
   int64_t polls = 0;            // polls started
   int64_t failed_attempts = 0;  // requests that failed, each logged
-  int64_t failed_polls = 0;     // polls whose every attempt failed
-  FeedStats feed;               // what the applied snapshots did
+  // Polls whose every attempt failed, and polls of the background thread
+  // that a database error ended.
+  int64_t failed_polls = 0;
+  FeedStats feed;  // what the applied snapshots did
 };
 
-// Thread-safety: Start and Stop are called from one owning thread, and
-// stats() from any thread. PollOnce must not run while the background
+// Thread-safety: Start, RequestStop and Stop are called from one owning
+// thread, and stats() from any thread. PollOnce must not run while the background
 // thread runs.
 class FeedPoller {
  public:
+  // Runs after each applied snapshot with the poller's Store connection
+  // and the games whose result the snapshot changed (the CLI settles
+  // there, and the service wakes its worker for games made final).
+  using AfterApply =
+      std::function<void(Store& store, std::span<const Game> results_changed)>;
+
   // `open_store` opens the Store connection the poller uses in its own
-  // thread. `after_apply`, if set, runs after each applied snapshot in the
-  // poller's thread with that connection (the CLI settles there).
+  // thread. `after_apply`, if set, runs in the thread that polled.
   FeedPoller(FeedPollerConfig config,
              std::function<std::unique_ptr<Store>()> open_store,
              const Clock& clock, TeamAliases aliases,
-             std::function<void(Store&)> after_apply = {});
+             AfterApply after_apply = {});
   ~FeedPoller();
   FeedPoller(const FeedPoller&) = delete;
   FeedPoller& operator=(const FeedPoller&) = delete;
 
   // Starts polling in a background thread; the first poll starts at once.
   void Start();
+
+  // Asks the background thread to stop and returns at once, so that an
+  // owner of several pollers can stop them together.
+  void RequestStop();
 
   // Stops the background thread and waits for it. A request in flight is
   // given up to config.timeout to finish. Safe to call more than once.
@@ -88,7 +107,7 @@ class FeedPoller {
   std::function<std::unique_ptr<Store>()> open_store_;
   const Clock& clock_;
   TeamAliases aliases_;
-  std::function<void(Store&)> after_apply_;
+  AfterApply after_apply_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -100,6 +119,13 @@ class FeedPoller {
 // Masks the values of secret query parameters (apiKey, api_key, key,
 // token) in `url`, for logs.
 std::string RedactUrl(const std::string& url);
+
+// Parses FEED_POLL_URLS: provider=URL entries separated by spaces, such as
+// "espn=http://127.0.0.1:9000/scoreboard odds-api=http://...". Each entry
+// becomes a copy of `defaults` with its provider and URL. Returns an error
+// that names the invalid entry, with secret query parameters masked.
+Result<std::vector<FeedPollerConfig>> ParseFeedPollUrls(
+    std::string_view urls, const FeedPollerConfig& defaults);
 
 // Reads poller configurations from the environment:
 // - FEED_POLL_URLS: provider=URL entries separated by spaces, such as

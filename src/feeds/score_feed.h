@@ -126,10 +126,14 @@ struct FeedStats {
 // provider's event id, or by team names (through `aliases`) with a stored
 // start within 36 hours of the event's. The first match by names links the
 // event id, so a rescheduled game stays matched. Throws ImportError,
-// having written nothing, when the snapshot has problems.
+// having written nothing, when the snapshot has problems. When
+// `results_changed` is not null, it receives the games whose result fields
+// the snapshot changed, as written; repeats that only move updated_at are
+// left out.
 FeedStats ApplyFeedSnapshot(Store& store, const Clock& clock,
                             FeedProvider provider, const FeedSnapshot& snapshot,
-                            const TeamAliases& aliases);
+                            const TeamAliases& aliases,
+                            std::vector<Game>* results_changed = nullptr);
 
 // Reads, parses and applies the snapshot files in the given order. A
 // directory stands for its .json files (.csv for the games CSV) in name

@@ -172,7 +172,7 @@ void VoidGame(RouteContext& context, const httplib::Request& request,
         "game \"" + id + "\" is already voided (" + game->void_reason + ")",
         "id");
   }
-  Engine engine(*store, context.clock);
+  Engine engine(*store, context.clock, context.config.lifecycle);
   SettleSummary summary = engine.VoidGame(id, reason);
   context.metrics.AddSettled(summary);
   LogEvent(spdlog::level::warn, "game_voided",
@@ -186,6 +186,52 @@ void VoidGame(RouteContext& context, const httplib::Request& request,
                  {"legs_voided", summary.legs_settled()},
                  {"parlays_settled", summary.parlays_settled()}};
   SendJson(response, 200, result);
+}
+
+void ResettleGame(RouteContext& context, const httplib::Request& request,
+                  httplib::Response& response) {
+  const std::string id = request.matches[1];
+  std::optional<std::string> reason;
+  if (!request.body.empty()) {
+    const json body = ParseJsonObject(request.body);
+    CheckKnownFields(body, {"reason"});
+    reason = ReadReason(body, false);
+  }
+  if (!context.worker.enabled()) {
+    throw ApiError(409, "settlement_disabled",
+                   "settlement is disabled, and re-settling a game settles "
+                   "its legs; enable settlement first");
+  }
+
+  auto store = context.write_stores.Acquire();
+  if (!store->GetGame(id)) {
+    throw ApiError(404, "not_found", "game \"" + id + "\" not found", "id");
+  }
+  Engine engine(*store, context.clock, context.config.lifecycle);
+  const SettleSummary summary = engine.ResettleGame(id);
+  context.metrics.AddSettled(summary);
+  if (!summary.failures.empty()) {
+    // The corrections are committed; settling the pending legs was rolled
+    // back, and a retry settles them.
+    throw StoreError("settling the pending legs of game \"" + id +
+                     "\" failed: " + summary.failures.front().error);
+  }
+  LogEvent(spdlog::level::warn, "game_resettled",
+           "game re-settled through the admin API",
+           {{"game_id", id},
+            {"reason", reason ? nlohmann::ordered_json(*reason)
+                              : nlohmann::ordered_json(nullptr)},
+            {"legs_corrected", summary.legs_corrected},
+            {"parlays_corrected", summary.parlays_corrected},
+            {"legs_settled", summary.legs_settled()},
+            {"parlays_settled", summary.parlays_settled()},
+            {"remote_addr", request.remote_addr}});
+  SendJson(response, 200,
+           {{"game", GameToJson(*store->GetGame(id))},
+            {"legs_corrected", summary.legs_corrected},
+            {"parlays_corrected", summary.parlays_corrected},
+            {"legs_settled", summary.legs_settled()},
+            {"parlays_settled", summary.parlays_settled()}});
 }
 
 }  // namespace
@@ -240,6 +286,11 @@ void RegisterAdminRoutes(Router& router, RouteContext& context) {
       "/v1/admin/games/{id}/void",
       [&context](const httplib::Request& request, httplib::Response& response) {
         VoidGame(context, request, response);
+      });
+  router.Post(
+      "/v1/admin/games/{id}/resettle",
+      [&context](const httplib::Request& request, httplib::Response& response) {
+        ResettleGame(context, request, response);
       });
 }
 

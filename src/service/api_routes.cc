@@ -161,7 +161,8 @@ void PostGames(RouteContext& context, const httplib::Request& request,
     const std::string id = record.value.at("id").get<std::string>();
     const std::string status = record.value.at("status").get<std::string>();
     ids.push_back(id);
-    if (status == "final" || status == "cancelled") gradable.push_back(id);
+    const std::optional<GameStatus> parsed = ParseGameStatus(status);
+    if (parsed && IsFinalOrVoid(*parsed)) gradable.push_back(id);
   }
   context.worker.NotifyFinalGames(gradable);
 

@@ -77,8 +77,9 @@ ServiceMetrics::ServiceMetrics()
       games_awaiting_(
           BuildGauge()
               .Name("parlay_settlement_games_awaiting")
-              .Help("Gradable games (final with both scores, or cancelled) "
-                    "with pending legs, read at scrape time")
+              .Help("Gradable games (final with both scores, cancelled, "
+                    "abandoned or no contest) with pending legs, read at "
+                    "scrape time")
               .Register(registry_)
               .Add({})),
       pending_legs_(BuildGauge()
@@ -95,8 +96,9 @@ ServiceMetrics::ServiceMetrics()
       final_to_settled_(
           BuildHistogram()
               .Name("parlay_settlement_final_to_settled_seconds")
-              .Help("Seconds from a final score posted to the API to the end "
-                    "of the worker cycle that processed its game")
+              .Help("Seconds from a final score posted to the API or "
+                    "applied by a feed poll to the end of the worker batch "
+                    "that processed its game")
               .Register(registry_)
               .Add({}, kLatencyBuckets)),
       worker_running_(BuildGauge()
@@ -118,7 +120,53 @@ ServiceMetrics::ServiceMetrics()
       http_duration_(BuildHistogram()
                          .Name("parlay_http_request_duration_seconds")
                          .Help("HTTP request duration by route pattern")
-                         .Register(registry_)) {
+                         .Register(registry_)),
+      corrections_(BuildCounter()
+                       .Name("parlay_settlement_corrections_total")
+                       .Help("Score corrections by outcome: applied (settled "
+                             "legs re-graded), unchanged (no leg changed) or "
+                             "held (outside the correction window, waiting "
+                             "for an operator)")
+                       .Register(registry_)),
+      legs_corrected_(BuildCounter()
+                          .Name("parlay_legs_corrected_total")
+                          .Help("Settled legs whose status a score "
+                                "correction changed")
+                          .Register(registry_)
+                          .Add({})),
+      parlays_corrected_(BuildCounter()
+                             .Name("parlay_parlays_corrected_total")
+                             .Help("Settled parlays whose outcome a score "
+                                   "correction changed")
+                             .Register(registry_)
+                             .Add({})),
+      postponed_games_voided_(
+          BuildCounter()
+              .Name("parlay_settlement_postponed_games_voided_total")
+              .Help("Games whose pending legs were voided because the game "
+                    "stayed postponed past SETTLEMENT_POSTPONED_VOID_HOURS")
+              .Register(registry_)
+              .Add({})),
+      feed_polls_(BuildCounter()
+                      .Name("parlay_feed_polls_total")
+                      .Help("Score feed polls started, by provider")
+                      .Register(registry_)),
+      feed_failed_attempts_(BuildCounter()
+                                .Name("parlay_feed_failed_attempts_total")
+                                .Help("Score feed requests that failed (each "
+                                      "logged and retried), by provider")
+                                .Register(registry_)),
+      feed_failed_polls_(BuildCounter()
+                             .Name("parlay_feed_failed_polls_total")
+                             .Help("Score feed polls that applied nothing "
+                                   "because every attempt or the database "
+                                   "failed, by provider")
+                             .Register(registry_)),
+      feed_games_updated_(BuildCounter()
+                              .Name("parlay_feed_games_updated_total")
+                              .Help("Games whose result a score feed poll "
+                                    "wrote, by provider")
+                              .Register(registry_)) {
   // Every label value exists from the start, so that rate() has a zero
   // sample before the first event.
   for (LegStatus result : kLegResults) {
@@ -133,6 +181,9 @@ ServiceMetrics::ServiceMetrics()
   for (const char* outcome : {"completed", "failed", "disabled", "skipped"}) {
     cycles_.Add({{"outcome", outcome}});
   }
+  for (const char* outcome : {"applied", "unchanged", "held"}) {
+    corrections_.Add({{"outcome", outcome}});
+  }
   SetBreakerState(BreakerState::kClosed);
 }
 
@@ -145,6 +196,16 @@ void ServiceMetrics::AddSettled(const SettleSummary& summary) {
     parlays_settled_.Add({{"result", std::string(ToString(status))}})
         .Increment(static_cast<double>(count));
   }
+  corrections_.Add({{"outcome", "applied"}})
+      .Increment(static_cast<double>(summary.corrections_applied));
+  corrections_.Add({{"outcome", "unchanged"}})
+      .Increment(static_cast<double>(summary.corrections_unchanged));
+  corrections_.Add({{"outcome", "held"}})
+      .Increment(static_cast<double>(summary.corrections_held));
+  legs_corrected_.Increment(static_cast<double>(summary.legs_corrected));
+  parlays_corrected_.Increment(static_cast<double>(summary.parlays_corrected));
+  postponed_games_voided_.Increment(
+      static_cast<double>(summary.postponed_games_voided));
 }
 
 void ServiceMetrics::AddGamesAttempted(int64_t games) {
@@ -186,6 +247,38 @@ void ServiceMetrics::AddHttpRequest(std::string_view route, int status,
       .Observe(duration_seconds);
 }
 
+void ServiceMetrics::AddFeedProvider(std::string_view provider) {
+  const prometheus::Labels labels = {{"provider", std::string(provider)}};
+  feed_polls_.Add(labels);
+  feed_failed_attempts_.Add(labels);
+  feed_failed_polls_.Add(labels);
+  feed_games_updated_.Add(labels);
+}
+
+void ServiceMetrics::CountFeeds(
+    const std::map<std::string, FeedPollerStats>& feeds) {
+  // Concurrent scrapes must not add the same increase twice.
+  std::lock_guard lock(feed_mutex_);
+  for (const auto& [provider, totals] : feeds) {
+    FeedPollerStats& counted = feeds_counted_[provider];
+    const prometheus::Labels labels = {{"provider", provider}};
+    const auto raise = [](prometheus::Counter& counter, int64_t total,
+                          int64_t& added) {
+      if (total > added) {
+        counter.Increment(static_cast<double>(total - added));
+        added = total;
+      }
+    };
+    raise(feed_polls_.Add(labels), totals.polls, counted.polls);
+    raise(feed_failed_attempts_.Add(labels), totals.failed_attempts,
+          counted.failed_attempts);
+    raise(feed_failed_polls_.Add(labels), totals.failed_polls,
+          counted.failed_polls);
+    raise(feed_games_updated_.Add(labels), totals.feed.applied,
+          counted.feed.applied);
+  }
+}
+
 std::string ServiceMetrics::Render(const ScrapeValues& values) {
   if (values.backlog) {
     games_awaiting_.Set(static_cast<double>(values.backlog->games_awaiting));
@@ -196,6 +289,7 @@ std::string ServiceMetrics::Render(const ScrapeValues& values) {
   }
   worker_running_.Set(values.worker_running ? 1 : 0);
   feature_enabled_.Set(values.feature_enabled ? 1 : 0);
+  CountFeeds(values.feeds);
 
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, registry_.Collect());

@@ -14,11 +14,14 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "engine/settlement.h"
+#include "feeds/feed_poller.h"
 #include "service/breaker.h"
 #include "store/store.h"
 
@@ -31,13 +34,17 @@ struct ScrapeValues {
   std::optional<double> heartbeat_age_seconds;  // nullopt before the first
   bool worker_running = false;
   bool feature_enabled = false;
+  // Totals of the feed pollers since the start, summed by provider name.
+  std::map<std::string, FeedPollerStats> feeds;
 };
 
 class ServiceMetrics {
  public:
   ServiceMetrics();
 
-  // Counts the legs and parlays a batch settled, by result.
+  // Counts what a settlement pass did: legs and parlays settled by result,
+  // score corrections by outcome, legs and parlays corrected, and games
+  // voided for a postponement.
   void AddSettled(const SettleSummary& summary);
   // Counts games the worker tried to settle.
   void AddGamesAttempted(int64_t games);
@@ -52,11 +59,17 @@ class ServiceMetrics {
   // label's values stay few.
   void AddHttpRequest(std::string_view route, int status,
                       double duration_seconds);
+  // Creates the feed counters of `provider` at 0, so that rate() has a
+  // sample before the first poll.
+  void AddFeedProvider(std::string_view provider);
 
   // Sets the scrape-time gauges and returns the text exposition.
   std::string Render(const ScrapeValues& values);
 
  private:
+  // Raises the feed counters to the pollers' totals.
+  void CountFeeds(const std::map<std::string, FeedPollerStats>& feeds);
+
   prometheus::Registry registry_;
   prometheus::Family<prometheus::Counter>& legs_settled_;
   prometheus::Family<prometheus::Counter>& parlays_settled_;
@@ -74,6 +87,18 @@ class ServiceMetrics {
   prometheus::Gauge& feature_enabled_;
   prometheus::Family<prometheus::Counter>& http_requests_;
   prometheus::Family<prometheus::Histogram>& http_duration_;
+  prometheus::Family<prometheus::Counter>& corrections_;
+  prometheus::Counter& legs_corrected_;
+  prometheus::Counter& parlays_corrected_;
+  prometheus::Counter& postponed_games_voided_;
+  prometheus::Family<prometheus::Counter>& feed_polls_;
+  prometheus::Family<prometheus::Counter>& feed_failed_attempts_;
+  prometheus::Family<prometheus::Counter>& feed_failed_polls_;
+  prometheus::Family<prometheus::Counter>& feed_games_updated_;
+
+  std::mutex feed_mutex_;
+  // The pollers' totals already added to the feed counters, by provider.
+  std::map<std::string, FeedPollerStats> feeds_counted_;
 };
 
 }  // namespace parlay::service

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "service/config.h"
+#include "service/feed_pollers.h"
 #include "service/metrics.h"
 #include "service/store_pool.h"
 #include "service/worker.h"
@@ -23,6 +24,8 @@ struct RouteContext {
   StorePool& read_stores;
   // Connections that may wait for the settlement worker's write lock.
   StorePool& write_stores;
+  // The score feed pollers, for their counters in /metrics.
+  const FeedPollers& feeds;
   // Serializes flips of the settlement flag with their audit rows.
   std::mutex flag_mutex;
 };

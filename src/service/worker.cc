@@ -19,6 +19,18 @@ constexpr size_t kMaxLoggedFailures = 20;
 
 void MergeInto(const SettleSummary& from, SettleSummary& into) {
   into.games_graded += from.games_graded;
+  into.corrections_applied += from.corrections_applied;
+  into.corrections_unchanged += from.corrections_unchanged;
+  into.corrections_held += from.corrections_held;
+  into.legs_corrected += from.legs_corrected;
+  into.parlays_corrected += from.parlays_corrected;
+  into.postponed_games_voided += from.postponed_games_voided;
+  for (const std::string& id : from.games_needing_attention) {
+    std::vector<std::string>& games = into.games_needing_attention;
+    if (std::find(games.begin(), games.end(), id) == games.end()) {
+      games.push_back(id);
+    }
+  }
   for (const auto& [status, count] : from.legs) into.legs[status] += count;
   for (const auto& [status, count] : from.parlays) {
     into.parlays[status] += count;
@@ -54,6 +66,10 @@ std::string_view ToString(CycleOutcome outcome) {
   return "unknown";
 }
 
+bool IsFinalOrVoid(GameStatus status) {
+  return status == GameStatus::kFinal || IsVoidStatus(status);
+}
+
 SettlementWorker::SettlementWorker(WorkerOptions options,
                                    std::unique_ptr<Store> store,
                                    const Clock& clock, ServiceMetrics& metrics)
@@ -61,7 +77,7 @@ SettlementWorker::SettlementWorker(WorkerOptions options,
       store_(std::move(store)),
       clock_(clock),
       metrics_(metrics),
-      engine_(*store_, clock),
+      engine_(*store_, clock, options_.lifecycle),
       breaker_(options_.breaker_threshold, options_.breaker_reset_ms, clock,
                [this](BreakerState from, BreakerState to,
                       const BreakerSnapshot& now) {
@@ -253,6 +269,12 @@ CycleReport SettlementWorker::RunCycle() {
       {"parlays_settled", report.summary.parlays_settled()},
       {"parlays_won", CountOf(report.summary, ParlayStatus::kWon)},
       {"parlays_lost", CountOf(report.summary, ParlayStatus::kLost)},
+      {"corrections_applied", report.summary.corrections_applied},
+      {"corrections_unchanged", report.summary.corrections_unchanged},
+      {"corrections_held", report.summary.corrections_held},
+      {"legs_corrected", report.summary.legs_corrected},
+      {"parlays_corrected", report.summary.parlays_corrected},
+      {"postponed_games_voided", report.summary.postponed_games_voided},
       {"failed_games", report.summary.failures.size()},
       {"duration_ms", report.summary.duration_ms},
   };
@@ -280,54 +302,25 @@ CycleReport SettlementWorker::RunCycle() {
 void SettlementWorker::SettleCycle(std::vector<std::string> woken,
                                    CycleReport& report) {
   const size_t max_games = static_cast<size_t>(options_.max_games_per_cycle);
+  // TakeWokenGames returns at most max_games games.
+  const size_t room = max_games - std::min(max_games, woken.size());
+  const size_t corrections = ApplyCorrections(room, report);
+
   std::vector<std::string> games = std::move(woken);
   std::set<std::string> chosen(games.begin(), games.end());
-  // NOTE: the worker settles pending legs only. Engine::SettleAll also
-  // re-grades games whose result changed after settlement (score
-  // corrections) and voids games postponed past their limit. The worker
-  // does neither yet, so `parlay-settler settle` must run for those.
-  if (games.size() < max_games) {
-    // Games that failed in the previous cycle go last, so that a block of
-    // old games that keep failing cannot hold back the others.
-    const int limit =
-        options_.max_games_per_cycle + static_cast<int>(failed_before_.size());
-    std::vector<std::string> retries;
-    for (std::string& id : store_->FindGamesToSettle(limit)) {
-      if (chosen.contains(id)) continue;
-      if (failed_before_.contains(id)) {
-        retries.push_back(std::move(id));
-      } else if (games.size() < max_games) {
-        chosen.insert(id);
-        games.push_back(std::move(id));
-      }
+  const size_t settle_room = room - corrections;
+  if (settle_room > 0) {
+    const int limit = static_cast<int>(settle_room + failed_before_.size());
+    std::vector<std::string> candidates = store_->FindGamesToSettle(limit);
+    for (std::string& id : engine_.FindGamesPostponedPastLimit(limit)) {
+      candidates.push_back(std::move(id));
     }
-    for (std::string& id : retries) {
-      if (games.size() >= max_games) break;
+    for (std::string& id :
+         ChooseGames(std::move(candidates), settle_room, chosen)) {
       games.push_back(std::move(id));
     }
   }
-
-  SettleOptions settle;
-  settle.batch_games = options_.batch_games;
-  const size_t batch = static_cast<size_t>(std::max(1, options_.batch_games));
-  for (size_t begin = 0; begin < games.size(); begin += batch) {
-    // Stopping between batches leaves no transaction half done.
-    if (stop_flag_) {
-      report.stopped_early = true;
-      break;
-    }
-    std::span<const std::string> ids(games.data() + begin,
-                                     std::min(batch, games.size() - begin));
-    SettleSummary summary = engine_.SettleGames(ids, settle);
-    report.games_attempted += static_cast<int64_t>(ids.size());
-    metrics_.AddGamesAttempted(static_cast<int64_t>(ids.size()));
-    metrics_.AddSettled(summary);
-    if (!summary.failures.empty()) {
-      metrics_.AddError("game", static_cast<int64_t>(summary.failures.size()));
-    }
-    ObserveLatency(ids, summary);
-    MergeInto(summary, report.summary);
-  }
+  SettleBatches(games, report);
 
   const std::vector<GameFailure>& failures = report.summary.failures;
   failed_before_.clear();
@@ -353,6 +346,102 @@ void SettlementWorker::SettleCycle(std::vector<std::string> woken,
     throw StoreError("every game of the cycle failed; first error: " +
                      failures.front().error);
   }
+}
+
+size_t SettlementWorker::ApplyCorrections(size_t max_games,
+                                          CycleReport& report) {
+  if (max_games == 0) return 0;
+  std::set<std::string> chosen;
+  const int limit = static_cast<int>(max_games + failed_before_.size());
+  const std::vector<std::string> games = ChooseGames(
+      store_->FindGamesWithChangedResults(limit), max_games, chosen);
+  size_t checked = 0;
+  for (const std::string& id : games) {
+    // Each check is its own transaction, so stopping here leaves none
+    // half done.
+    if (stop_flag_) {
+      report.stopped_early = true;
+      break;
+    }
+    const SettleSummary summary =
+        engine_.ApplyScoreCorrections(std::span<const std::string>(&id, 1));
+    ++checked;
+    report.games_attempted++;
+    metrics_.AddGamesAttempted(1);
+    metrics_.AddSettled(summary);
+    if (!summary.failures.empty()) {
+      metrics_.AddError("game", static_cast<int64_t>(summary.failures.size()));
+    }
+    if (summary.corrections_held > 0) {
+      report.summary.games_needing_attention.push_back(id);
+      LogEvent(spdlog::level::warn, "score_correction_held",
+               "score correction held for an operator: the result changed "
+               "after the correction window; check it, then apply it with "
+               "POST /v1/admin/games/{id}/resettle",
+               {{"worker_id", options_.worker_id},
+                {"cycle", report.number},
+                {"game_id", id}});
+    } else if (summary.corrections_applied > 0) {
+      LogEvent(spdlog::level::info, "score_correction_applied",
+               "score correction applied: settled legs re-graded",
+               {{"worker_id", options_.worker_id},
+                {"cycle", report.number},
+                {"game_id", id},
+                {"legs_corrected", summary.legs_corrected},
+                {"parlays_corrected", summary.parlays_corrected}});
+    }
+    MergeInto(summary, report.summary);
+  }
+  return checked;
+}
+
+void SettlementWorker::SettleBatches(std::span<const std::string> games,
+                                     CycleReport& report) {
+  SettleOptions settle;
+  settle.batch_games = options_.batch_games;
+  const size_t batch = static_cast<size_t>(std::max(1, options_.batch_games));
+  for (size_t begin = 0; begin < games.size(); begin += batch) {
+    // Stopping between batches leaves no transaction half done.
+    if (stop_flag_) {
+      report.stopped_early = true;
+      break;
+    }
+    std::span<const std::string> ids =
+        games.subspan(begin, std::min(batch, games.size() - begin));
+    SettleSummary summary = engine_.SettleGames(ids, settle);
+    report.games_attempted += static_cast<int64_t>(ids.size());
+    metrics_.AddGamesAttempted(static_cast<int64_t>(ids.size()));
+    metrics_.AddSettled(summary);
+    if (!summary.failures.empty()) {
+      metrics_.AddError("game", static_cast<int64_t>(summary.failures.size()));
+    }
+    ObserveLatency(ids, summary);
+    MergeInto(summary, report.summary);
+  }
+}
+
+std::vector<std::string> SettlementWorker::ChooseGames(
+    std::vector<std::string> candidates, size_t max_games,
+    std::set<std::string>& chosen) const {
+  // Games that failed in the previous cycle go last, so that a block of
+  // old games that keep failing cannot hold back the others.
+  std::vector<std::string> games;
+  std::vector<std::string> retries;
+  for (std::string& id : candidates) {
+    if (chosen.contains(id)) continue;
+    if (failed_before_.contains(id)) {
+      retries.push_back(std::move(id));
+    } else if (games.size() < max_games) {
+      chosen.insert(id);
+      games.push_back(std::move(id));
+    }
+  }
+  for (std::string& id : retries) {
+    if (games.size() >= max_games) break;
+    if (!chosen.insert(id).second) continue;
+    games.push_back(std::move(id));
+  }
+  return games;
 }
 
 void SettlementWorker::ObserveLatency(std::span<const std::string> game_ids,

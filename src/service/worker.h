@@ -1,13 +1,18 @@
 // The settlement worker: a thread that settles games in cycles.
 //
-// A cycle runs when a game is posted final through the API (at once), when
-// an operator asks for one, when the previous cycle reached its game limit,
-// and otherwise every sweep interval. It settles at most
-// max_games_per_cycle games. The games posted final since the last cycle
-// come first, in the order they arrived. Then come those that
-// Store::FindGamesToSettle returns (only games with pending legs, oldest
-// first), with games that failed in the previous cycle last. Games are
-// settled in batches of batch_games, one transaction each.
+// A cycle runs when a game becomes final through the API or a feed poll
+// (at once), when an operator asks for one, when the previous cycle
+// reached its game limit, and otherwise every sweep interval. It takes at
+// most max_games_per_cycle games, in this order:
+// - the games that became final since the last cycle, in arrival order;
+// - games whose result changed after settlement (score corrections), each
+//   checked in its own transaction;
+// - the games Store::FindGamesToSettle returns (pending legs, oldest
+//   first), then games postponed past the lifecycle limit, whose pending
+//   legs are voided.
+// In each group, games that failed in the previous cycle go last. The
+// corrections run first, as in Engine::SettleAll, and then the games to
+// settle, in batches of batch_games, one transaction each.
 //
 // The worker never stops because of a settlement error. A game that fails
 // is rolled back, logged with its id and counted, and the other games go
@@ -25,6 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <thread>
@@ -48,6 +54,8 @@ struct WorkerOptions {
   std::chrono::milliseconds interval{30'000};
   int max_games_per_cycle = 100;
   int batch_games = 64;
+  // Limits for voiding postponed games and applying score corrections.
+  LifecyclePolicy lifecycle;
   int breaker_threshold = 5;
   int64_t breaker_reset_ms = 300'000;
 };
@@ -61,6 +69,11 @@ enum class CycleOutcome {
 
 // "completed", "failed", "disabled", "skipped".
 std::string_view ToString(CycleOutcome outcome);
+
+// True for the statuses that let the worker settle a game's legs at once:
+// final, and the void statuses (cancelled, abandoned, no contest). Games
+// that reach them through the API or a feed poll wake the worker.
+bool IsFinalOrVoid(GameStatus status);
 
 struct CycleReport {
   int64_t number = 0;  // 1 for the first cycle after Start()
@@ -126,6 +139,17 @@ class SettlementWorker {
   CycleReport RunCycle();
   // Settles the cycle's games; throws when the cycle fails as a whole.
   void SettleCycle(std::vector<std::string> woken, CycleReport& report);
+  // Checks up to `max_games` games whose result changed after settlement.
+  // Returns how many it checked.
+  size_t ApplyCorrections(size_t max_games, CycleReport& report);
+  // Settles `games` in batches, stopping between batches when asked to.
+  void SettleBatches(std::span<const std::string> games, CycleReport& report);
+  // Returns up to `max_games` of `candidates` that are not in `chosen`,
+  // with the games that failed in the previous cycle last, and adds them
+  // to `chosen`.
+  std::vector<std::string> ChooseGames(std::vector<std::string> candidates,
+                                       size_t max_games,
+                                       std::set<std::string>& chosen) const;
   // Takes up to max_games_per_cycle games from the woken queue.
   std::vector<std::string> TakeWokenGames();
   void ObserveLatency(std::span<const std::string> game_ids,

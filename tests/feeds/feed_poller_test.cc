@@ -167,7 +167,8 @@ TEST_F(FeedPollerTest, BackgroundThreadPollsUntilStopped) {
   ScriptedServer server({"500"});
   std::atomic<int> applied{0};
   FeedPoller poller(Config(server.url(), 3), Opener(), clock_,
-                    TeamAliases::BuiltIn(), [&](Store&) { ++applied; });
+                    TeamAliases::BuiltIn(),
+                    [&](Store&, std::span<const Game>) { ++applied; });
   poller.Start();
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(10);

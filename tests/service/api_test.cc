@@ -304,8 +304,9 @@ TEST_F(ApiTest, AdminRoutesForbiddenWithoutToken) {
   service::ServiceConfig config = BaseConfig();
   config.admin_token.clear();
   Start(config);
-  for (const char* path : {"/v1/admin/settlement", "/v1/admin/settle",
-                           "/v1/admin/games/x/void", "/v1/admin/unknown"}) {
+  for (const char* path :
+       {"/v1/admin/settlement", "/v1/admin/settle", "/v1/admin/games/x/void",
+        "/v1/admin/games/x/resettle", "/v1/admin/unknown"}) {
     Reply reply = Post(path, R"({"enabled": true})", Admin());
     EXPECT_EQ(reply.status, 403) << path;
     EXPECT_EQ(reply.body["error"]["code"], "forbidden") << path;

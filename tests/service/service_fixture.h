@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -60,6 +61,33 @@ class ServiceTest : public ::testing::Test {
     config.stale_seconds = 7200;
     config.admin_token = kAdminToken;
     return config;
+  }
+
+  // The settings of BaseConfig, and `variables` over them, read by
+  // LoadConfig as if they were the environment.
+  service::ServiceConfig ConfigFromEnvironment(
+      const std::map<std::string, std::string>& variables) const {
+    std::map<std::string, std::string> environment = {
+        {"FEATURE_SETTLEMENT", "true"},
+        {"DATABASE_URL", dir_.File("service.db")},
+        {"PORT", "0"},
+        {"HTTP_THREADS", "4"},
+        {"SETTLEMENT_INTERVAL_SECONDS", "3600"},
+        {"SETTLEMENT_STALE_SECONDS", "7200"},
+        {"SETTLEMENT_ADMIN_TOKEN", kAdminToken},
+    };
+    for (const auto& [name, value] : variables) environment[name] = value;
+    Result<service::ServiceConfig> config = service::LoadConfig(
+        {}, [&](const std::string& name) -> std::optional<std::string> {
+          const auto found = environment.find(name);
+          if (found == environment.end()) return std::nullopt;
+          return found->second;
+        });
+    if (!config.ok()) {
+      ADD_FAILURE() << "invalid test configuration: " << config.error();
+      return BaseConfig();
+    }
+    return config.value();
   }
 
   // Starts the service. The worker's and the readers' stores go through
