@@ -6,7 +6,7 @@ JOBS ?= 2
 DB ?= parlay-settler.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test test-asan coverage format clean
+.PHONY: all deps build run test test-sqlite test-asan coverage format clean
 
 all: build
 
@@ -25,7 +25,14 @@ run: build
 	FEATURE_SETTLEMENT=true LOG_FORMAT=text \
 	  $(BUILD)/parlay-settler --db $(DB) serve
 
+# Every test, with a throwaway PostgreSQL server for the tests that run on
+# both backends (scripts/with-postgres starts and removes it).
 test: build
+	PARLAY_REQUIRE_POSTGRES=1 scripts/with-postgres \
+	  sh -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS)'
+
+# Every test against SQLite only: the PostgreSQL variants are skipped.
+test-sqlite: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # Unit and scenario tests under AddressSanitizer and UBSan.

@@ -16,7 +16,7 @@ namespace parlay::cli {
 namespace {
 
 std::unique_ptr<Store> Open(const std::string& db) {
-  return OpenSqliteStore(db);
+  return OpenStore(db);
 }
 
 void PrintReport(const std::string& what, const ImportReport& report) {

@@ -94,7 +94,7 @@ void SettleInto(Store& store, const Clock& clock, SettleSummary& total) {
 int ReplayCommand(const std::string& db, const FeedOptions& options) {
   const FeedProvider provider = ProviderOption(options.provider);
   const TeamAliases aliases = AliasesOption(options.aliases);
-  std::unique_ptr<Store> store = OpenSqliteStore(db);
+  std::unique_ptr<Store> store = OpenStore(db);
   SystemClock clock;
   SettleSummary settled;
   std::vector<ImportProblem> problems;
@@ -135,12 +135,12 @@ int PollCommand(const std::string& db, const FeedOptions& options) {
   SystemClock clock;
   SettleSummary settled;
   FeedPoller poller(
-      config, [&] { return OpenSqliteStore(db); }, clock,
+      config, [&] { return OpenStore(db); }, clock,
       AliasesOption(options.aliases),
-      [&](Store& store) {
+      [&](Store& store, std::span<const Game>) {
         if (options.settle) SettleInto(store, clock, settled);
       });
-  std::unique_ptr<Store> store = OpenSqliteStore(db);
+  std::unique_ptr<Store> store = OpenStore(db);
 
   stop_requested = false;
   std::signal(SIGINT, RequestStop);
@@ -173,7 +173,7 @@ int PollCommand(const std::string& db, const FeedOptions& options) {
 }
 
 int ResettleGameCommand(const std::string& db, const std::string& id) {
-  std::unique_ptr<Store> store = OpenSqliteStore(db);
+  std::unique_ptr<Store> store = OpenStore(db);
   if (!store->GetGame(id)) {
     throw UsageError("game not found: \"" + id +
                      "\" (list ids with `parlay-settler games`)");

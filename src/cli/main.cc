@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   std::string db = "parlay-settler.db";
   std::string log_level = "warn";
-  app.add_option("--db", db, "SQLite database file")->capture_default_str();
+  app.add_option("--db", db,
+                 "SQLite database file, or a postgresql:// URL")->capture_default_str();
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error or off")
       ->capture_default_str()

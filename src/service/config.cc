@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
+
+#include "engine/settlement.h"
+#include "store/postgres_db.h"
 
 namespace parlay::service {
 namespace {
@@ -17,8 +21,8 @@ const std::vector<SettingName> kSettings = {
     {"FEATURE_SETTLEMENT", "--feature-settlement",
      "true or false: whether the worker settles (default false)"},
     {"DATABASE_URL", "--database-url",
-     "SQLite file path or sqlite:///absolute/path (default "
-     "parlay-settler.db)"},
+     "postgresql://user@host:port/database, a SQLite file path or "
+     "sqlite:///absolute/path (default parlay-settler.db)"},
     {"BIND_ADDRESS", "--bind-address",
      "IP address the HTTP server listens on (default 127.0.0.1)"},
     {"PORT", "--port", "HTTP port, 0 for any free port (default 8080)"},
@@ -41,6 +45,29 @@ const std::vector<SettingName> kSettings = {
     {"LOG_FORMAT", "--log-format", "json or text (default json)"},
     {"LOG_LEVEL", "--log-level",
      "trace, debug, info, warn, error, critical or off (default info)"},
+    {"SETTLEMENT_POSTPONED_VOID_HOURS", "--settlement-postponed-void-hours",
+     "hours after the scheduled start after which a game still postponed "
+     "has its pending legs voided, 0 to 8760; 0 turns this off (default "
+     "48)"},
+    {"SETTLEMENT_CORRECTION_WINDOW_HOURS",
+     "--settlement-correction-window-hours",
+     "hours after a game's first settlement during which a changed result "
+     "re-grades settled legs, 0 to 8760; later changes wait for an "
+     "operator (default 72)"},
+    {"FEED_POLL_URLS", "--feed-poll-urls",
+     "score feeds to poll: provider=URL entries separated by spaces, with "
+     "providers odds-api, espn, games-csv or games-json (default none)"},
+    {"FEED_POLL_INTERVAL_SECONDS", "--feed-poll-interval-seconds",
+     "seconds from the start of one feed poll to the next, 1 to 86400 "
+     "(default 60)"},
+    {"FEED_POLL_TIMEOUT_SECONDS", "--feed-poll-timeout-seconds",
+     "seconds a feed request waits to connect and for each read, 1 to 300 "
+     "(default 10)"},
+    {"FEED_POLL_MAX_ATTEMPTS", "--feed-poll-max-attempts",
+     "requests per feed poll, 1 to 10 (default 3)"},
+    {"FEED_TEAM_ALIASES", "--feed-team-aliases",
+     "CSV file of extra team aliases with the header alias,name (default "
+     "none)"},
 };
 
 // The origin and text of a setting's value, for error messages.
@@ -49,9 +76,12 @@ struct Source {
   std::string flag;  // empty when the value came from the environment
   std::string value;
 
+  std::string Where() const {
+    return flag.empty() ? "from the environment" : "from flag " + flag;
+  }
+
   std::string Describe(bool secret = false) const {
-    std::string where =
-        flag.empty() ? "from the environment" : "from flag " + flag;
+    const std::string where = Where();
     if (secret) return variable + " (" + where + ", value not shown)";
     return variable + " \"" + value + "\" (" + where + ")";
   }
@@ -92,14 +122,12 @@ Result<bool> ParseBool(const Source& source) {
   return Invalid(source, "true or false");
 }
 
-// Accepts a plain file path or sqlite:///absolute/path.
+// Accepts a PostgreSQL URL, a plain file path or sqlite:///absolute/path.
 Result<std::string> ParseDatabaseUrl(const Source& source) {
   const std::string& url = source.value;
   const std::string lower = Lower(url);
   if (lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
-    return Error{"unsupported " + source.Describe(true) +
-                 ": PostgreSQL is not supported yet; use a SQLite file path "
-                 "or sqlite:///absolute/path"};
+    return url;
   }
   constexpr std::string_view kSqlitePrefix = "sqlite://";
   if (lower.starts_with(kSqlitePrefix)) {
@@ -113,8 +141,8 @@ Result<std::string> ParseDatabaseUrl(const Source& source) {
   }
   if (url.find("://") != std::string::npos) {
     return Invalid(source,
-                   "a SQLite file path or sqlite:///absolute/path; other "
-                   "databases are not supported");
+                   "postgresql://..., a SQLite file path or "
+                   "sqlite:///absolute/path");
   }
   return url;
 }
@@ -164,6 +192,53 @@ Result<std::string> ParseLogLevel(const Source& source) {
     if (text == level) return text;
   }
   return Invalid(source, "trace, debug, info, warn, error, critical or off");
+}
+
+// Parses a lifecycle limit in whole hours.
+Result<int> ParseHours(const Source& source) {
+  Result<int> hours = ParseInt(source, 0, kMaxLifecycleLimitHours);
+  if (!hours.ok()) {
+    return Invalid(source, "a whole number of hours from 0 to " +
+                               std::to_string(kMaxLifecycleLimitHours));
+  }
+  return hours;
+}
+
+// Parses FEED_POLL_URLS into pollers with the FEED_POLL_* settings of
+// `config`. The message shows the invalid entry with secret query
+// parameters masked, never the whole value.
+Result<std::vector<FeedPollerConfig>> ParseFeedUrls(
+    const Source& source, const ServiceConfig& config) {
+  FeedPollerConfig defaults;
+  defaults.interval = std::chrono::seconds(config.feed_poll_interval_seconds);
+  defaults.timeout = std::chrono::seconds(config.feed_poll_timeout_seconds);
+  defaults.max_attempts = config.feed_poll_max_attempts;
+  Result<std::vector<FeedPollerConfig>> pollers =
+      ParseFeedPollUrls(source.value, defaults);
+  if (!pollers.ok()) {
+    return Error{"invalid " + source.variable + " (" + source.Where() +
+                 "): " + pollers.error()};
+  }
+  return pollers;
+}
+
+// Reads the alias CSV named by FEED_TEAM_ALIASES on top of the built-in
+// aliases.
+Result<TeamAliases> ParseTeamAliases(const Source& source) {
+  TeamAliases aliases = TeamAliases::BuiltIn();
+  try {
+    aliases.AddFromCsv(source.value);
+  } catch (const ImportError& error) {
+    const std::vector<ImportProblem>& problems = error.problems();
+    std::string message =
+        problems.empty() ? error.what() : problems.front().ToString();
+    if (problems.size() > 1) {
+      message +=
+          " (and " + std::to_string(problems.size() - 1) + " more problems)";
+    }
+    return Error{"invalid " + source.Describe() + ": " + message};
+  }
+  return aliases;
 }
 
 // Applies one setting's value, if given, to `config`.
@@ -236,6 +311,37 @@ Result<ServiceConfig> LoadConfig(
       Apply(lookup("LOG_FORMAT"), ParseLogFormat, config.log_format));
   errors.push_back(Apply(lookup("LOG_LEVEL"), ParseLogLevel, config.log_level));
 
+  int postponed_void_hours =
+      static_cast<int>(config.lifecycle.postponed_void_seconds / 3600);
+  int correction_window_hours =
+      static_cast<int>(config.lifecycle.correction_window_seconds / 3600);
+  errors.push_back(Apply(lookup("SETTLEMENT_POSTPONED_VOID_HOURS"), ParseHours,
+                         postponed_void_hours));
+  errors.push_back(Apply(lookup("SETTLEMENT_CORRECTION_WINDOW_HOURS"),
+                         ParseHours, correction_window_hours));
+  config.lifecycle.postponed_void_seconds =
+      int64_t{postponed_void_hours} * 3600;
+  config.lifecycle.correction_window_seconds =
+      int64_t{correction_window_hours} * 3600;
+
+  errors.push_back(Apply(lookup("FEED_POLL_INTERVAL_SECONDS"),
+                         range(1, kMaxFeedPollIntervalSeconds),
+                         config.feed_poll_interval_seconds));
+  errors.push_back(Apply(lookup("FEED_POLL_TIMEOUT_SECONDS"),
+                         range(1, kMaxFeedPollTimeoutSeconds),
+                         config.feed_poll_timeout_seconds));
+  errors.push_back(Apply(lookup("FEED_POLL_MAX_ATTEMPTS"),
+                         range(1, kMaxFeedPollAttempts),
+                         config.feed_poll_max_attempts));
+  errors.push_back(Apply(
+      lookup("FEED_POLL_URLS"),
+      [&](const Source& source) { return ParseFeedUrls(source, config); },
+      config.feed_pollers));
+  if (std::optional<Source> aliases = lookup("FEED_TEAM_ALIASES")) {
+    config.feed_team_aliases_path = aliases->value;
+    errors.push_back(Apply(aliases, ParseTeamAliases, config.team_aliases));
+  }
+
   std::string message;
   for (const std::optional<Error>& error : errors) {
     if (!error) continue;
@@ -257,10 +363,16 @@ Result<ServiceConfig> LoadConfig(
 }
 
 nlohmann::ordered_json ConfigToJson(const ServiceConfig& config) {
+  // Secret query parameters such as apiKey are masked.
+  nlohmann::ordered_json feed_urls = nlohmann::ordered_json::array();
+  for (const FeedPollerConfig& poller : config.feed_pollers) {
+    feed_urls.push_back(std::string(ToString(poller.provider)) + "=" +
+                        RedactUrl(poller.url));
+  }
   return {
       {"feature_settlement", config.settlement_enabled},
-      {"database_url", config.database_url},
-      {"database_path", config.database_path},
+      {"database_url", RedactDatabaseUrl(config.database_url)},
+      {"database_path", RedactDatabaseUrl(config.database_path)},
       {"bind_address", config.bind_address},
       {"port", config.port},
       {"http_threads", config.http_threads},
@@ -275,6 +387,18 @@ nlohmann::ordered_json ConfigToJson(const ServiceConfig& config) {
       {"log_format", config.log_format == LogFormat::kJson ? "json" : "text"},
       {"log_level", config.log_level},
       {"max_body_bytes", config.max_body_bytes},
+      {"settlement_postponed_void_hours",
+       config.lifecycle.postponed_void_seconds / 3600},
+      {"settlement_correction_window_hours",
+       config.lifecycle.correction_window_seconds / 3600},
+      {"feed_poll_urls", feed_urls},
+      {"feed_poll_interval_seconds", config.feed_poll_interval_seconds},
+      {"feed_poll_timeout_seconds", config.feed_poll_timeout_seconds},
+      {"feed_poll_max_attempts", config.feed_poll_max_attempts},
+      {"feed_team_aliases",
+       config.feed_team_aliases_path.empty()
+           ? nlohmann::ordered_json(nullptr)
+           : nlohmann::ordered_json(config.feed_team_aliases_path)},
   };
 }
 

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "feeds/feed_poller.h"
+#include "rules/lifecycle.h"
 #include "util/result.h"
 
 namespace parlay::service {
@@ -23,7 +25,8 @@ enum class LogFormat { kJson, kText };
 struct ServiceConfig {
   bool settlement_enabled = false;                  // FEATURE_SETTLEMENT
   std::string database_url = "parlay-settler.db";   // DATABASE_URL, as given
-  std::string database_path = "parlay-settler.db";  // the SQLite file
+  // A SQLite file path or a postgresql:// URL.
+  std::string database_path = "parlay-settler.db";
   std::string bind_address = "127.0.0.1";           // BIND_ADDRESS
   int port = 8080;                                  // PORT; 0 picks a free port
   int http_threads = 8;                             // HTTP_THREADS
@@ -37,6 +40,18 @@ struct ServiceConfig {
   std::string admin_token;
   LogFormat log_format = LogFormat::kJson;  // LOG_FORMAT
   std::string log_level = "info";           // LOG_LEVEL
+  // SETTLEMENT_POSTPONED_VOID_HOURS and SETTLEMENT_CORRECTION_WINDOW_HOURS,
+  // in seconds.
+  LifecyclePolicy lifecycle;
+  int feed_poll_interval_seconds = 60;  // FEED_POLL_INTERVAL_SECONDS
+  int feed_poll_timeout_seconds = 10;   // FEED_POLL_TIMEOUT_SECONDS
+  int feed_poll_max_attempts = 3;       // FEED_POLL_MAX_ATTEMPTS
+  // One poller per FEED_POLL_URLS entry, with the three settings above.
+  std::vector<FeedPollerConfig> feed_pollers;
+  // FEED_TEAM_ALIASES: a CSV of extra team aliases; empty for none.
+  std::string feed_team_aliases_path;
+  // The built-in team aliases and those of feed_team_aliases_path.
+  TeamAliases team_aliases = TeamAliases::BuiltIn();
   // Request bodies above this size are rejected with 413. Not read from
   // the environment.
   size_t max_body_bytes = 1 << 20;

@@ -31,13 +31,16 @@ SettlementHealth EvaluateSettlementHealth(
         10.0;
   }
 
+  // The flag and the breaker are known without the database, so they win
+  // over a failed heartbeat read: during a database outage that opened the
+  // breaker, the status is circuit_open, with the read error as message.
   SettlementHealth health;
-  if (error) {
-    health = {"error", 503, {}};
-  } else if (!worker.enabled) {
+  if (!worker.enabled) {
     health = {"disabled", 200, {}};
   } else if (breaker_open) {
     health = {"circuit_open", 503, {}};
+  } else if (error) {
+    health = {"error", 503, {}};
   } else if (!worker.running) {
     health = {"stopped", 503, {}};
   } else if (!beat || now_ms - beat->beat_at_ms >
@@ -125,6 +128,7 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
                ScrapeValues values;
                values.worker_running = worker.running;
                values.feature_enabled = worker.enabled;
+               values.feeds = context.feeds.StatsByProvider();
                if (worker.last_heartbeat_ms) {
                  values.heartbeat_age_seconds =
                      static_cast<double>(context.clock.NowMillis() -

@@ -31,7 +31,8 @@ void PrintUrls(const ServiceConfig& config, int port, bool enabled) {
   std::string parlay_id;
   try {
     std::unique_ptr<Store> store =
-        OpenSqliteStore(config.database_path, {kReadBusyTimeoutMillis, false});
+        OpenStore(config.database_path,
+                  {.busy_timeout_ms = kReadBusyTimeoutMillis, .migrate = false});
     std::vector<Parlay> first = store->ListParlays({{}, {}, "", 1});
     if (!first.empty()) parlay_id = first.front().id;
   } catch (const std::exception&) {

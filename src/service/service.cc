@@ -20,12 +20,14 @@ Service::Service(ServiceConfig config, ServiceOptions options)
   if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
   if (!options_.open_worker_store) {
     options_.open_worker_store = [](const std::string& path) {
-      return OpenSqliteStore(path);
+      return OpenStore(path);
     };
   }
   if (!options_.open_read_store) {
     options_.open_read_store = [](const std::string& path) {
-      return OpenSqliteStore(path, {kReadBusyTimeoutMillis, false});
+      return OpenStore(path, {.busy_timeout_ms = kReadBusyTimeoutMillis,
+                              .statement_timeout_ms = kReadTimeoutMillis,
+                              .migrate = false});
     };
   }
 }
@@ -45,7 +47,7 @@ void Service::Start() {
   read_stores_ = std::make_unique<StorePool>(
       [this, path] { return options_.open_read_store(path); });
   write_stores_ = std::make_unique<StorePool>([path] {
-    return OpenSqliteStore(path, {SqliteOptions{}.busy_timeout_ms, false});
+    return OpenStore(path, {.migrate = false});
   });
 
   WorkerOptions worker;
@@ -57,21 +59,37 @@ void Service::Start() {
   worker.breaker_threshold = config_.breaker_threshold;
   worker.breaker_reset_ms =
       static_cast<int64_t>(config_.breaker_reset_seconds) * 1000;
+  worker.lifecycle = config_.lifecycle;
   worker_ = std::make_unique<SettlementWorker>(
       std::move(worker), std::move(worker_store), clock_, metrics_);
 
-  context_.reset(new RouteContext{
-      config_, clock_, *worker_, metrics_, *read_stores_, *write_stores_, {}});
+  feeds_ = std::make_unique<FeedPollers>(
+      config_.feed_pollers, config_.team_aliases,
+      [path] { return OpenStore(path, {.migrate = false}); }, clock_, *worker_);
+  for (const FeedPollerConfig& feed : config_.feed_pollers) {
+    metrics_.AddFeedProvider(ToString(feed.provider));
+  }
+
+  context_.reset(new RouteContext{config_,
+                                  clock_,
+                                  *worker_,
+                                  metrics_,
+                                  *read_stores_,
+                                  *write_stores_,
+                                  *feeds_,
+                                  {}});
   http_ = std::make_unique<HttpServer>(*context_);
   worker_->Start();
   port_ = http_->Start();
+  feeds_->Start();
 
   LogEvent(spdlog::level::info, "service_started",
            "settlement service listening",
            {{"worker_id", options_.worker_id},
             {"bind_address", config_.bind_address},
             {"port", port_},
-            {"feature_enabled", worker_->enabled()}});
+            {"feature_enabled", worker_->enabled()},
+            {"feed_pollers", config_.feed_pollers.size()}});
 }
 
 void Service::Stop() {
@@ -84,6 +102,7 @@ void Service::Stop() {
   // so the HTTP server can drain.
   worker_->RequestStop();
   if (http_) http_->Stop();
+  if (feeds_) feeds_->Stop();
   worker_->Join();
   LogEvent(spdlog::level::info, "service_stopped", "settlement service stopped",
            {{"worker_id", options_.worker_id},

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "service/config.h"
+#include "service/feed_pollers.h"
 #include "service/http_server.h"
 #include "service/metrics.h"
 #include "service/route_context.h"
@@ -24,6 +25,9 @@ namespace parlay::service {
 // not wait for writers, so this bounds only rare waits such as WAL
 // recovery.
 inline constexpr int kReadBusyTimeoutMillis = 250;
+// Statement timeout of the read connections on PostgreSQL, whose readers
+// never wait for writers; it bounds a slow server instead.
+inline constexpr int kReadTimeoutMillis = 5000;
 
 // Replaceable parts, for tests.
 struct ServiceOptions {
@@ -45,12 +49,13 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // Migrates the database, starts the worker and then the HTTP server.
-  // Throws StoreError or std::runtime_error when any of them fails.
+  // Migrates the database, starts the worker, the HTTP server and then the
+  // feed pollers. Throws StoreError or std::runtime_error when the
+  // database, the worker or the server fails to start.
   void Start();
 
-  // Stops the HTTP server and the worker, which finishes or rolls back its
-  // batch in flight. Safe to call more than once.
+  // Stops the HTTP server, the feed pollers and the worker, which finishes
+  // or rolls back its batch in flight. Safe to call more than once.
   void Stop();
 
   int port() const { return port_; }
@@ -66,6 +71,7 @@ class Service {
   std::unique_ptr<StorePool> read_stores_;
   std::unique_ptr<StorePool> write_stores_;
   std::unique_ptr<SettlementWorker> worker_;
+  std::unique_ptr<FeedPollers> feeds_;  // uses worker_
   std::unique_ptr<RouteContext> context_;
   std::unique_ptr<HttpServer> http_;
   int port_ = 0;

@@ -3,29 +3,22 @@
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_db.h"
+#include "store/row_codec.h"
 #include "store/sqlite_schema.h"
 #include "store/store.h"
 
 namespace parlay {
 namespace {
 
-// Encodes ids as a JSON array for `IN (SELECT value FROM json_each(?))`, so
-// one prepared statement serves a batch of any size.
-std::string IdArray(std::span<const std::string> ids) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const std::string& id : ids) array.push_back(id);
-  return array.dump();
-}
-
-template <typename Enum, typename Parser>
-Enum ParseColumn(const std::string& text, Parser parse, const char* what) {
-  std::optional<Enum> value = parse(text);
-  if (!value) {
-    throw StoreError(std::string("corrupt row: unknown ") + what + " \"" +
-                     text + "\"");
-  }
-  return *value;
-}
+// The games a settlement pass can settle now: gradable (final with both
+// scores, cancelled, abandoned or no contest) and with pending legs.
+// FindGamesToSettle and CountBacklog share it, so that the backlog counts
+// exactly the games a pass would take.
+constexpr char kGamesToSettleCondition[] =
+    "(status IN ('cancelled', 'abandoned', 'no_contest') OR (status = "
+    "'final' AND home_score IS NOT NULL AND away_score IS NOT NULL)) AND "
+    "EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
+    "legs.status = 'PENDING')";
 
 std::optional<Selection> ParseSelectionName(std::string_view text) {
   return ParseSelection(text);
@@ -39,71 +32,6 @@ std::optional<int> OptionalScore(const SqliteStatement& row, int column) {
 std::optional<int64_t> Widen(std::optional<int> value) {
   if (!value) return std::nullopt;
   return *value;
-}
-
-constexpr char kGameColumns[] =
-    "id, league, home, away, start_time, status, home_score, away_score, "
-    "period_scores, updated_at, void_reason, sport, status_detail, "
-    "extra_time, period_results, shootout_home_score, shootout_away_score, "
-    "first_settled_at, attention";
-
-// The parts of a game stored in period_results, by their text names.
-constexpr Period kStoredPeriods[] = {
-    Period::kRegulation, Period::kFirstHalf, Period::kQuarter1,
-    Period::kQuarter2,   Period::kQuarter3,  Period::kQuarter4,
-};
-
-// Encodes period scores as {"regulation": [home, away], "q1": [...]},
-// listing only the parts a feed gave, in a fixed order. Empty when none.
-std::string PeriodResultsText(const PeriodScores& periods) {
-  nlohmann::ordered_json object = nlohmann::ordered_json::object();
-  for (Period period : kStoredPeriods) {
-    if (const std::optional<Score> score = periods.Get(period)) {
-      object[std::string(ToString(period))] = {score->home, score->away};
-    }
-  }
-  return object.empty() ? "" : object.dump();
-}
-
-PeriodScores ParsePeriodResults(const std::string& text) {
-  PeriodScores periods;
-  if (text.empty()) return periods;
-  const nlohmann::json object = nlohmann::json::parse(text, nullptr, false);
-  if (!object.is_object()) {
-    throw StoreError("corrupt row: invalid period_results \"" + text + "\"");
-  }
-  for (const auto& [name, pair] : object.items()) {
-    const std::optional<Period> period = ParsePeriod(name);
-    if (!period || !pair.is_array() || pair.size() != 2 ||
-        !pair[0].is_number_integer() || !pair[1].is_number_integer()) {
-      throw StoreError("corrupt row: invalid period_results \"" + text + "\"");
-    }
-    periods.Set(*period, Score{pair[0].get<int>(), pair[1].get<int>()});
-  }
-  return periods;
-}
-
-// The canonical text of everything grading reads from a game. Two writes
-// with the same text cannot grade any leg differently, so the engine
-// compares it with the text it last settled on to find score corrections.
-std::string ResultText(const Game& game) {
-  const auto number = [](std::optional<int> value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-  };
-  nlohmann::ordered_json result = {
-      {"status", ToString(game.status)},
-      {"home", number(game.home_score)},
-      {"away", number(game.away_score)},
-      {"sport", game.sport},
-      {"extra_time", game.extra_time ? nlohmann::json(*game.extra_time)
-                                     : nlohmann::json(nullptr)},
-      {"periods", PeriodResultsText(game.periods)},
-      {"shootout", game.shootout ? nlohmann::json({game.shootout->home,
-                                                   game.shootout->away})
-                                 : nlohmann::json(nullptr)},
-      {"void_reason", game.void_reason},
-  };
-  return result.dump();
 }
 
 std::optional<bool> OptionalBool(const SqliteStatement& row, int column) {
@@ -148,11 +76,6 @@ Game ReadGame(const SqliteStatement& row) {
   return game;
 }
 
-constexpr char kLegColumns[] =
-    "parlay_id, leg_index, game_id, market, selection, selection_text, "
-    "line_quarters, odds, odds_numerator, odds_denominator, status, reason, "
-    "graded_home_score, graded_away_score, settled_at, period";
-
 Period ParsePeriodColumn(const std::string& text) {
   return ParseColumn<Period>(text, ParsePeriod, "period");
 }
@@ -176,10 +99,6 @@ Leg ReadLeg(const SqliteStatement& row) {
   leg.period = ParsePeriodColumn(row.Text(15));
   return leg;
 }
-
-constexpr char kParlayColumns[] =
-    "id, account, stake_minor, currency, placed_at, status, payout_minor, "
-    "settled_at";
 
 Parlay ReadParlay(const SqliteStatement& row) {
   Parlay parlay;
@@ -245,6 +164,17 @@ class SqliteTransaction final : public Transaction {
         // Already rolled back by SQLite after an error.
       }
     }
+  }
+
+  std::vector<std::string> ClaimGames(
+      std::span<const std::string> ids) override {
+    std::vector<std::string> claimed;
+    auto& select = db_.Prepare(
+        "SELECT id FROM games WHERE id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY id");
+    select.Bind(1, IdArray(ids));
+    while (select.Step()) claimed.push_back(select.Text(0));
+    return claimed;
   }
 
   std::vector<Game> LoadGames(std::span<const std::string> ids) override {
@@ -810,12 +740,9 @@ class SqliteStore final : public Store {
 
   std::vector<std::string> FindGamesToSettle(int limit) override {
     std::vector<std::string> ids;
-    auto& select = db_.Prepare(
-        "SELECT id FROM games WHERE (status IN ('cancelled', 'abandoned', "
-        "'no_contest') OR (status = 'final' AND home_score IS NOT NULL AND "
-        "away_score IS NOT NULL)) AND EXISTS (SELECT 1 FROM legs WHERE "
-        "legs.game_id = games.id AND legs.status = 'PENDING') ORDER BY "
-        "start_time, id LIMIT ?1");
+    auto& select = db_.Prepare(std::string("SELECT id FROM games WHERE ") +
+                               kGamesToSettleCondition +
+                               " ORDER BY start_time, id LIMIT ?1");
     select.Bind(1, int64_t{limit});
     while (select.Step()) ids.push_back(select.Text(0));
     return ids;
@@ -983,12 +910,8 @@ class SqliteStore final : public Store {
 
   SettlementBacklog CountBacklog() override {
     SettlementBacklog backlog;
-    // The same condition as FindGamesToSettle; change both together.
-    auto& games = db_.Prepare(
-        "SELECT COUNT(*) FROM games WHERE (status IN ('cancelled', "
-        "'abandoned', 'no_contest') OR (status = 'final' AND home_score IS "
-        "NOT NULL AND away_score IS NOT NULL)) AND EXISTS (SELECT 1 FROM legs "
-        "WHERE legs.game_id = games.id AND legs.status = 'PENDING')");
+    auto& games = db_.Prepare(std::string("SELECT COUNT(*) FROM games WHERE ") +
+                              kGamesToSettleCondition);
     games.Step();
     backlog.games_awaiting = games.Int(0);
     games.Reset();

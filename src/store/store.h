@@ -148,6 +148,13 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
+  // Claims the given games for this transaction and returns the ids it
+  // got, in id order. Another worker's claimed games are skipped, not
+  // waited for. On SQLite, whose write transactions exclude each other,
+  // every existing id is returned.
+  virtual std::vector<std::string> ClaimGames(
+      std::span<const std::string> ids) = 0;
+
   virtual std::vector<Game> LoadGames(std::span<const std::string> ids) = 0;
 
   // Reads the pending legs of the given games in one query.
@@ -330,6 +337,34 @@ struct SqliteOptions {
 
 std::unique_ptr<Store> OpenSqliteStore(const std::string& path,
                                        const SqliteOptions& options);
+
+struct PostgresOptions {
+  // Server-side limit of one statement; 0 keeps the server's default.
+  int statement_timeout_ms = 30'000;
+  // Attempts to re-establish a lost connection before a call fails.
+  int reconnect_attempts = 3;
+  bool migrate = true;
+};
+
+// Connects to the PostgreSQL database at `url` (postgresql://...) and, with
+// options.migrate, applies pending migrations.
+std::unique_ptr<Store> OpenPostgresStore(const std::string& url,
+                                         const PostgresOptions& options);
+
+// Options that apply to whichever backend a URL selects.
+struct StoreOptions {
+  int busy_timeout_ms = 10'000;       // SQLite: wait for another writer
+  int statement_timeout_ms = 30'000;  // PostgreSQL: limit per statement
+  bool migrate = true;
+};
+
+// True for postgresql:// and postgres:// URLs.
+bool IsPostgresUrl(std::string_view url);
+
+// Opens the database a URL names: postgresql://... or postgres://...
+// selects PostgreSQL; sqlite:///path or a plain file path selects SQLite.
+std::unique_ptr<Store> OpenStore(const std::string& url,
+                                 const StoreOptions& options = {});
 
 }  // namespace parlay
 

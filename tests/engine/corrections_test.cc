@@ -9,6 +9,7 @@
 
 #include "engine/settlement.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -18,12 +19,15 @@ using testing::MakeGame;
 using testing::MakeLeg;
 using testing::MakeParlay;
 
-class CorrectionsTest : public ::testing::Test {
+class CorrectionsTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  CorrectionsTest()
-      : clock_(1'700'000'000'000),
-        store_(OpenSqliteStore(dir_.File("corrections.db"))),
-        engine_(*store_, clock_) {}
+  CorrectionsTest() : clock_(1'700'000'000'000) {}
+
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
+    engine_ = std::make_unique<Engine>(*store_, clock_);
+  }
 
   // Writes g1's result as a feed would, an hour later each time.
   void Correct(int home, int away, GameStatus status = GameStatus::kFinal) {
@@ -39,20 +43,20 @@ class CorrectionsTest : public ::testing::Test {
     transaction->Commit();
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   testing::ManualClock clock_;
   std::unique_ptr<Store> store_;
-  Engine engine_;
+  std::unique_ptr<Engine> engine_;
 };
 
-TEST_F(CorrectionsTest, AuditKeepsBothSettlements) {
+TEST_P(CorrectionsTest, AuditKeepsBothSettlements) {
   store_->UpsertGames(std::vector<Game>{MakeGame("g1", "Home", "Away", 2, 1)});
   store_->InsertParlays(std::vector<Parlay>{MakeParlay(
       "t-1", 1000, "USD",
       {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100")})});
-  engine_.SettleAll();
+  engine_->SettleAll();
   Correct(1, 2);
-  const SettleSummary summary = engine_.SettleAll();
+  const SettleSummary summary = engine_->SettleAll();
   EXPECT_EQ(summary.corrections_applied, 1);
 
   const std::vector<AuditEvent> audit = store_->ReadAudit("t-1");
@@ -73,7 +77,7 @@ TEST_F(CorrectionsTest, AuditKeepsBothSettlements) {
             "score correction on game g1: payout 20.00 -> 0.00 USD");
 }
 
-TEST_F(CorrectionsTest, LostParlayReopensWhenLostLegWins) {
+TEST_P(CorrectionsTest, LostParlayReopensWhenLostLegWins) {
   store_->UpsertGames(
       std::vector<Game>{MakeGame("g1", "Home", "Away", 1, 2),
                         MakeGame("g2", "Home 2", "Away 2", std::nullopt,
@@ -82,11 +86,11 @@ TEST_F(CorrectionsTest, LostParlayReopensWhenLostLegWins) {
       "t-1", 1000, "USD",
       {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100"),
        MakeLeg(1, "g2", Market::kMoneyline, Selection::kHome, "", "+100")})});
-  engine_.SettleAll();
+  engine_->SettleAll();
   ASSERT_EQ(store_->GetParlay("t-1")->status, ParlayStatus::kLost);
 
   Correct(3, 2);
-  engine_.SettleAll();
+  engine_->SettleAll();
   const Parlay parlay = *store_->GetParlay("t-1");
   EXPECT_EQ(parlay.status, ParlayStatus::kPending);
   EXPECT_FALSE(parlay.payout_minor.has_value());
@@ -103,12 +107,12 @@ TEST_F(CorrectionsTest, LostParlayReopensWhenLostLegWins) {
   EXPECT_TRUE(payload["payout_minor"].is_null());
 }
 
-TEST_F(CorrectionsTest, CorrectionSkipsLegChangedSinceRead) {
+TEST_P(CorrectionsTest, CorrectionSkipsLegChangedSinceRead) {
   store_->UpsertGames(std::vector<Game>{MakeGame("g1", "Home", "Away", 2, 1)});
   store_->InsertParlays(std::vector<Parlay>{MakeParlay(
       "t-1", 1000, "USD",
       {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100")})});
-  engine_.SettleAll();
+  engine_->SettleAll();
 
   std::unique_ptr<Transaction> transaction = store_->Begin();
   const std::string ids[] = {"g1"};
@@ -125,51 +129,54 @@ TEST_F(CorrectionsTest, CorrectionSkipsLegChangedSinceRead) {
             (std::vector<bool>{false, true}));
 }
 
-TEST_F(CorrectionsTest, CancelledAfterSettlementVoidsLegsInWindow) {
+TEST_P(CorrectionsTest, CancelledAfterSettlementVoidsLegsInWindow) {
   store_->UpsertGames(std::vector<Game>{MakeGame("g1", "Home", "Away", 2, 1)});
   store_->InsertParlays(std::vector<Parlay>{MakeParlay(
       "t-1", 1000, "USD",
       {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+150")})});
-  engine_.SettleAll();
+  engine_->SettleAll();
   ASSERT_EQ(store_->GetParlay("t-1")->payout_minor, 2500);
   Correct(2, 1, GameStatus::kNoContest);
-  engine_.SettleAll();
+  engine_->SettleAll();
   const Parlay parlay = *store_->GetParlay("t-1");
   EXPECT_EQ(parlay.status, ParlayStatus::kVoid);
   EXPECT_EQ(parlay.payout_minor, 1000);
   EXPECT_EQ(parlay.legs[0].status, LegStatus::kVoid);
 }
 
-TEST_F(CorrectionsTest, DryRunLeavesCorrectionsForLater) {
+TEST_P(CorrectionsTest, DryRunLeavesCorrectionsForLater) {
   store_->UpsertGames(std::vector<Game>{MakeGame("g1", "Home", "Away", 2, 1)});
   store_->InsertParlays(std::vector<Parlay>{MakeParlay(
       "t-1", 1000, "USD",
       {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100")})});
-  engine_.SettleAll();
+  engine_->SettleAll();
   Correct(1, 2);
   SettleOptions dry_run;
   dry_run.dry_run = true;
-  EXPECT_EQ(engine_.SettleAll(dry_run).corrections_applied, 0);
+  EXPECT_EQ(engine_->SettleAll(dry_run).corrections_applied, 0);
   EXPECT_EQ(store_->GetParlay("t-1")->status, ParlayStatus::kWon);
-  EXPECT_EQ(engine_.SettleAll().corrections_applied, 1);
+  EXPECT_EQ(engine_->SettleAll().corrections_applied, 1);
   EXPECT_EQ(store_->GetParlay("t-1")->status, ParlayStatus::kLost);
 }
 
-TEST_F(CorrectionsTest, ResettleUnknownGameThrows) {
-  EXPECT_THROW(engine_.ResettleGame("nope"), StoreError);
+TEST_P(CorrectionsTest, ResettleUnknownGameThrows) {
+  EXPECT_THROW(engine_->ResettleGame("nope"), StoreError);
 }
 
-TEST_F(CorrectionsTest, ResettleWithoutChangeIsNoOp) {
+TEST_P(CorrectionsTest, ResettleWithoutChangeIsNoOp) {
   store_->UpsertGames(std::vector<Game>{MakeGame("g1", "Home", "Away", 2, 1)});
   store_->InsertParlays(std::vector<Parlay>{MakeParlay(
       "t-1", 1000, "USD",
       {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100")})});
-  engine_.SettleAll();
+  engine_->SettleAll();
   const int64_t audit_rows = store_->CountAudit();
-  const SettleSummary summary = engine_.ResettleGame("g1");
+  const SettleSummary summary = engine_->ResettleGame("g1");
   EXPECT_EQ(summary.legs_corrected, 0);
   EXPECT_EQ(store_->CountAudit(), audit_rows);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CorrectionsTest, testing::AllBackends(),
+                         testing::BackendName);
 
 TEST(LifecyclePolicyTest, ReadsEnvironment) {
   unsetenv("SETTLEMENT_POSTPONED_VOID_HOURS");

@@ -15,6 +15,7 @@
 #include "feeds/score_feed.h"
 #include "format/records.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -125,18 +126,23 @@ LifecyclePolicy ScenarioPolicy(const json& scenario) {
   return policy;
 }
 
-class ScenarioTest : public ::testing::TestWithParam<std::string> {};
+using ScenarioParam = std::tuple<testing::Backend, std::string>;
+
+class ScenarioTest : public ::testing::TestWithParam<ScenarioParam> {};
 
 TEST_P(ScenarioTest, Settles) {
-  json scenario = ReadJson(ScenarioDir() / (GetParam() + ".json"));
-  SCOPED_TRACE(scenario.value("description", GetParam()));
+  const auto& [backend, name] = GetParam();
+  json scenario = ReadJson(ScenarioDir() / (name + ".json"));
+  SCOPED_TRACE(scenario.value("description", name));
+  testing::TestDatabase database(backend);
+  PARLAY_REQUIRE_DATABASE(database);
   testing::TempDir dir;
   testing::ManualClock clock;
   if (scenario.contains("clock")) {
     clock.Set(ParseIso8601(scenario["clock"].get<std::string>()).value() *
               1000);
   }
-  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("scenario.db"));
+  std::unique_ptr<Store> store = database.Open();
 
   std::vector<std::string> games_file = {dir.File("games.json")};
   std::vector<std::string> parlays_file = {dir.File("parlays.json")};
@@ -213,13 +219,16 @@ TEST_P(ScenarioTest, Settles) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, ScenarioTest, ::testing::ValuesIn(ScenarioNames()),
-    [](const ::testing::TestParamInfo<std::string>& info) {
-      std::string name = info.param;
+    Cases, ScenarioTest,
+    ::testing::Combine(testing::AllBackends(),
+                       ::testing::ValuesIn(ScenarioNames())),
+    [](const ::testing::TestParamInfo<ScenarioParam>& info) {
+      std::string name = std::get<1>(info.param);
       for (char& c : name) {
         if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
       }
-      return name;
+      bool sqlite = std::get<0>(info.param) == testing::Backend::kSqlite;
+      return name + (sqlite ? "_Sqlite" : "_Postgres");
     });
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -18,9 +19,12 @@ using testing::MakeGame;
 using testing::MakeLeg;
 using testing::MakeParlay;
 
-class SettlementTest : public ::testing::Test {
+class SettlementTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  void SetUp() override { store_ = OpenSqliteStore(dir_.File("test.db")); }
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
+  }
 
   Parlay Load(const std::string& id) {
     std::optional<Parlay> parlay = store_->GetParlay(id);
@@ -28,12 +32,12 @@ class SettlementTest : public ::testing::Test {
     return *parlay;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   testing::ManualClock clock_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SettlementTest, ThreeWinningLegsPayExactly) {
+TEST_P(SettlementTest, ThreeWinningLegsPayExactly) {
   // Home teams win all three games.
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Kansas City Chiefs", "Detroit Lions", 27, 20),
@@ -69,7 +73,7 @@ TEST_F(SettlementTest, ThreeWinningLegsPayExactly) {
   EXPECT_EQ(parlay.legs[0].graded_away_score, 20);
 }
 
-TEST_F(SettlementTest, SettleTwiceChangesNothing) {
+TEST_P(SettlementTest, SettleTwiceChangesNothing) {
   store_->UpsertGames(
       std::vector<Game>{MakeGame("g1", "Home Team", "Away Team", 21, 24)});
   store_->InsertParlays(std::vector<Parlay>{
@@ -104,7 +108,7 @@ TEST_F(SettlementTest, SettleTwiceChangesNothing) {
   EXPECT_EQ(Load("t-2").payout_minor, 0);
 }
 
-TEST_F(SettlementTest, FailureMidBatchLeavesNoTrace) {
+TEST_P(SettlementTest, FailureMidBatchLeavesNoTrace) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "A Home", "A Away", 10, 3, GameStatus::kFinal, 100),
       MakeGame("g2", "B Home", "B Away", 7, 14, GameStatus::kFinal, 200),
@@ -155,7 +159,7 @@ TEST_F(SettlementTest, FailureMidBatchLeavesNoTrace) {
   EXPECT_EQ(Load("t-2").status, ParlayStatus::kLost);
 }
 
-TEST_F(SettlementTest, LostLegLosesParlayWhilePending) {
+TEST_P(SettlementTest, LostLegLosesParlayWhilePending) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Home One", "Away One", 10, 20),
       MakeGame("g2", "Home Two", "Away Two", std::nullopt, std::nullopt,
@@ -176,7 +180,7 @@ TEST_F(SettlementTest, LostLegLosesParlayWhilePending) {
   EXPECT_EQ(parlay.legs[1].status, LegStatus::kPending);
 }
 
-TEST_F(SettlementTest, ParlayWaitsForItsLastGame) {
+TEST_P(SettlementTest, ParlayWaitsForItsLastGame) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Home One", "Away One", 30, 20),
       MakeGame("g2", "Home Two", "Away Two", std::nullopt, std::nullopt,
@@ -202,7 +206,7 @@ TEST_F(SettlementTest, ParlayWaitsForItsLastGame) {
   EXPECT_EQ(parlay.payout_minor, 2000);  // 1000 * 2 * 1
 }
 
-TEST_F(SettlementTest, FinalWithoutScoreNeedsAttention) {
+TEST_P(SettlementTest, FinalWithoutScoreNeedsAttention) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Home One", "Away One", 21, std::nullopt)});
   store_->InsertParlays(std::vector<Parlay>{
@@ -219,7 +223,7 @@ TEST_F(SettlementTest, FinalWithoutScoreNeedsAttention) {
   EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
 }
 
-TEST_F(SettlementTest, VoidGameReturnsStake) {
+TEST_P(SettlementTest, VoidGameReturnsStake) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Home One", "Away One", 21, std::nullopt),
       MakeGame("g2", "Home Two", "Away Two", 10, 0),
@@ -252,7 +256,7 @@ TEST_F(SettlementTest, VoidGameReturnsStake) {
   EXPECT_THROW(engine.VoidGame("no-such-game", "x"), StoreError);
 }
 
-TEST_F(SettlementTest, DryRunWritesNothing) {
+TEST_P(SettlementTest, DryRunWritesNothing) {
   store_->UpsertGames(
       std::vector<Game>{MakeGame("g1", "Home One", "Away One", 3, 0)});
   store_->InsertParlays(std::vector<Parlay>{
@@ -271,7 +275,7 @@ TEST_F(SettlementTest, DryRunWritesNothing) {
   EXPECT_TRUE(store_->ReadOutbox(0, 10).empty());
 }
 
-TEST_F(SettlementTest, AuditAndOutboxRecordTransitions) {
+TEST_P(SettlementTest, AuditAndOutboxRecordTransitions) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Kansas City Chiefs", "Detroit Lions", 20, 21)});
   store_->InsertParlays(std::vector<Parlay>{
@@ -309,7 +313,7 @@ TEST_F(SettlementTest, AuditAndOutboxRecordTransitions) {
   EXPECT_EQ(rest[0].seq, outbox[1].seq);
 }
 
-TEST_F(SettlementTest, MaxGamesLimitsOnePass) {
+TEST_P(SettlementTest, MaxGamesLimitsOnePass) {
   std::vector<Game> games;
   std::vector<Parlay> parlays;
   for (int i = 0; i < 5; ++i) {
@@ -335,6 +339,9 @@ TEST_F(SettlementTest, MaxGamesLimitsOnePass) {
   EXPECT_EQ(Load("t3").status, ParlayStatus::kWon);
   EXPECT_EQ(Load("t0").status, ParlayStatus::kPending);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SettlementTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

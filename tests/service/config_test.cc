@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+
+#include "support/test_support.h"
 
 namespace parlay::service {
 namespace {
@@ -119,9 +122,8 @@ TEST(ConfigTest, InvalidValuesNameVariableAndValue) {
       {"LOG_LEVEL", "verbose", "invalid LOG_LEVEL \"verbose\""},
       {"DATABASE_URL", "sqlite://relative.db",
        "invalid DATABASE_URL \"sqlite://relative.db\""},
-      {"DATABASE_URL", "mysql://host/db", "other databases are not supported"},
-      {"DATABASE_URL", "postgres://user:secret@db/parlays",
-       "PostgreSQL is not supported yet"},
+      {"DATABASE_URL", "mysql://host/db",
+       "expected postgresql://"},
   };
   for (const Case& c : cases) {
     Result<ServiceConfig> config = Load({{c.variable, c.value}});
@@ -137,10 +139,21 @@ TEST(ConfigTest, SecretsNotInMessages) {
   EXPECT_NE(token.error().find("SETTLEMENT_ADMIN_TOKEN"), std::string::npos);
   EXPECT_EQ(token.error().find("short"), std::string::npos) << token.error();
 
-  Result<ServiceConfig> url =
-      Load({{"DATABASE_URL", "postgresql://user:secret@db/parlays"}});
+  // A valid PostgreSQL URL next to an invalid setting: the error lists
+  // the invalid one and never the password.
+  Result<ServiceConfig> url = Load(
+      {{"DATABASE_URL", "postgresql://user:secret@db/parlays"}, {"PORT", "x"}});
   ASSERT_FALSE(url.ok());
   EXPECT_EQ(url.error().find("secret"), std::string::npos) << url.error();
+
+  Result<ServiceConfig> accepted =
+      Load({{"DATABASE_URL", "postgresql://user:secret@db/parlays"}});
+  ASSERT_TRUE(accepted.ok()) << accepted.error();
+  const std::string logged = ConfigToJson(accepted.value()).dump();
+  EXPECT_EQ(logged.find("secret"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("postgresql://user:***@db/parlays"),
+            std::string::npos)
+      << logged;
 }
 
 TEST(ConfigTest, FlagNamedInMessage) {
@@ -173,6 +186,113 @@ TEST(ConfigTest, StartLogRedactsToken) {
   EXPECT_EQ(dumped.find("abcdefghijklmnop"), std::string::npos);
   EXPECT_EQ(ConfigToJson(config)["settlement_admin_token"], "[redacted]");
   EXPECT_EQ(ConfigToJson(ServiceConfig{})["settlement_admin_token"], nullptr);
+}
+
+TEST(ConfigTest, LifecycleAndFeedDefaults) {
+  Result<ServiceConfig> config = Load({});
+  ASSERT_TRUE(config.ok()) << config.error();
+  const ServiceConfig& c = config.value();
+  EXPECT_EQ(c.lifecycle.postponed_void_seconds, 48 * 3600);
+  EXPECT_EQ(c.lifecycle.correction_window_seconds, 72 * 3600);
+  EXPECT_TRUE(c.feed_pollers.empty());
+  EXPECT_EQ(c.feed_poll_interval_seconds, 60);
+  EXPECT_EQ(c.feed_poll_timeout_seconds, 10);
+  EXPECT_EQ(c.feed_poll_max_attempts, 3);
+  EXPECT_EQ(c.feed_team_aliases_path, "");
+}
+
+TEST(ConfigTest, ReadsLifecycleAndFeedSettings) {
+  testing::TempDir dir;
+  const std::string aliases = dir.File("aliases.csv");
+  testing::WriteFile(aliases, "alias,name\nSelecao,Brazil\n");
+  Result<ServiceConfig> config =
+      Load({{"SETTLEMENT_POSTPONED_VOID_HOURS", "0"},
+            {"SETTLEMENT_CORRECTION_WINDOW_HOURS", "8760"},
+            {"FEED_POLL_URLS",
+             "espn=http://127.0.0.1:9000/a  odds-api=https://127.0.0.1:9001/b"},
+            {"FEED_POLL_INTERVAL_SECONDS", "30"},
+            {"FEED_POLL_TIMEOUT_SECONDS", "300"},
+            {"FEED_POLL_MAX_ATTEMPTS", "10"},
+            {"FEED_TEAM_ALIASES", aliases}},
+           {{"SETTLEMENT_POSTPONED_VOID_HOURS", "6"}});
+  ASSERT_TRUE(config.ok()) << config.error();
+  const ServiceConfig& c = config.value();
+  EXPECT_EQ(c.lifecycle.postponed_void_seconds, 6 * 3600);  // the flag
+  EXPECT_EQ(c.lifecycle.correction_window_seconds, 8760 * 3600);
+
+  ASSERT_EQ(c.feed_pollers.size(), 2u);
+  EXPECT_EQ(c.feed_pollers[0].provider, FeedProvider::kEspn);
+  EXPECT_EQ(c.feed_pollers[0].url, "http://127.0.0.1:9000/a");
+  EXPECT_EQ(c.feed_pollers[1].provider, FeedProvider::kOddsApi);
+  EXPECT_EQ(c.feed_pollers[1].url, "https://127.0.0.1:9001/b");
+  for (const FeedPollerConfig& poller : c.feed_pollers) {
+    EXPECT_EQ(poller.interval, std::chrono::seconds(30));
+    EXPECT_EQ(poller.timeout, std::chrono::seconds(300));
+    EXPECT_EQ(poller.max_attempts, 10);
+  }
+
+  EXPECT_EQ(c.feed_team_aliases_path, aliases);
+  EXPECT_TRUE(c.team_aliases.Same("Selecao", "Brazil"));
+  // The built-in aliases stay.
+  EXPECT_TRUE(c.team_aliases.Same("LA Rams", "Los Angeles Rams"));
+}
+
+TEST(ConfigTest, InvalidLifecycleAndFeedValues) {
+  struct Case {
+    const char* variable;
+    const char* value;
+    const char* expected;  // a part of the message
+  };
+  const Case cases[] = {
+      {"SETTLEMENT_POSTPONED_VOID_HOURS", "8761",
+       "invalid SETTLEMENT_POSTPONED_VOID_HOURS \"8761\" (from the "
+       "environment): expected a whole number of hours from 0 to 8760"},
+      {"SETTLEMENT_POSTPONED_VOID_HOURS", "-1",
+       "invalid SETTLEMENT_POSTPONED_VOID_HOURS \"-1\""},
+      {"SETTLEMENT_CORRECTION_WINDOW_HOURS", "72h",
+       "invalid SETTLEMENT_CORRECTION_WINDOW_HOURS \"72h\""},
+      {"FEED_POLL_URLS", "scores=http://127.0.0.1:9000/a",
+       "invalid FEED_POLL_URLS (from the environment): entry "
+       "\"scores=http://127.0.0.1:9000/a\": expected provider=URL"},
+      {"FEED_POLL_URLS", "espn=ftp://127.0.0.1/a",
+       "entry \"espn=ftp://127.0.0.1/a\""},
+      {"FEED_POLL_URLS", "http://127.0.0.1/a", "entry \"http://127.0.0.1/a\""},
+      {"FEED_POLL_INTERVAL_SECONDS", "0",
+       "invalid FEED_POLL_INTERVAL_SECONDS \"0\" (from the environment): "
+       "expected an integer from 1 to 86400"},
+      {"FEED_POLL_TIMEOUT_SECONDS", "301",
+       "invalid FEED_POLL_TIMEOUT_SECONDS \"301\""},
+      {"FEED_POLL_MAX_ATTEMPTS", "11", "invalid FEED_POLL_MAX_ATTEMPTS \"11\""},
+      {"FEED_TEAM_ALIASES", "/nonexistent/aliases.csv",
+       "invalid FEED_TEAM_ALIASES \"/nonexistent/aliases.csv\" (from the "
+       "environment): /nonexistent/aliases.csv: cannot open file"},
+  };
+  for (const Case& c : cases) {
+    Result<ServiceConfig> config = Load({{c.variable, c.value}});
+    ASSERT_FALSE(config.ok()) << c.variable << "=" << c.value;
+    EXPECT_NE(config.error().find(c.expected), std::string::npos)
+        << config.error();
+  }
+}
+
+TEST(ConfigTest, FeedUrlSecretsMasked) {
+  Result<ServiceConfig> invalid =
+      Load({{"FEED_POLL_URLS", "scores=http://127.0.0.1:9/s?apiKey=hunter2"}});
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().find("hunter2"), std::string::npos)
+      << invalid.error();
+  EXPECT_NE(invalid.error().find("apiKey=***"), std::string::npos)
+      << invalid.error();
+
+  Result<ServiceConfig> valid = Load(
+      {{"FEED_POLL_URLS", "odds-api=http://127.0.0.1:9/s?apiKey=hunter2"}});
+  ASSERT_TRUE(valid.ok()) << valid.error();
+  EXPECT_EQ(valid.value().feed_pollers[0].url,
+            "http://127.0.0.1:9/s?apiKey=hunter2");
+  const nlohmann::ordered_json logged = ConfigToJson(valid.value());
+  EXPECT_EQ(logged["feed_poll_urls"][0],
+            "odds-api=http://127.0.0.1:9/s?apiKey=***");
+  EXPECT_EQ(logged.dump().find("hunter2"), std::string::npos);
 }
 
 }  // namespace

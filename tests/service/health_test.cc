@@ -224,6 +224,10 @@ TEST(SettlementHealthTest, FirstMatchingStatusWins) {
   const Case cases[] = {
       {"check failed", true, BreakerState::kClosed, true, 0, 0, true, "error",
        503},
+      {"open beats check failed", true, BreakerState::kOpen, true, 5, 0, true,
+       "circuit_open", 503},
+      {"check failed beats stopped", true, BreakerState::kClosed, false, 0, 0,
+       true, "error", 503},
       {"flag off beats open", false, BreakerState::kOpen, false, 9, 0, false,
        "disabled", 200},
       {"open", true, BreakerState::kOpen, true, 5, 0, false, "circuit_open",

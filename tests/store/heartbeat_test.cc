@@ -5,18 +5,23 @@
 
 #include "engine/settlement.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
 namespace {
 
+class HeartbeatTest : public ::testing::TestWithParam<testing::Backend> {};
+
+
 using testing::MakeGame;
 using testing::MakeLeg;
 using testing::MakeParlay;
 
-TEST(HeartbeatTest, WriteReplacesRow) {
-  testing::TempDir dir;
-  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+TEST_P(HeartbeatTest, WriteReplacesRow) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
   EXPECT_FALSE(store->ReadHeartbeat("w-1").has_value());
 
   WorkerHeartbeat beat;
@@ -51,9 +56,10 @@ TEST(HeartbeatTest, WriteReplacesRow) {
   EXPECT_FALSE(store->ReadHeartbeat("w-2").has_value());
 }
 
-TEST(HeartbeatTest, BacklogCountsGradableGamesAndPendingLegs) {
-  testing::TempDir dir;
-  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("t.db"));
+TEST_P(HeartbeatTest, BacklogCountsGradableGamesAndPendingLegs) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
   store->UpsertGames(std::vector<Game>{
       MakeGame("final", "H1", "A1", 3, 1),
       MakeGame("no-score", "H2", "A2", std::nullopt, std::nullopt),
@@ -81,6 +87,9 @@ TEST(HeartbeatTest, BacklogCountsGradableGamesAndPendingLegs) {
   EXPECT_EQ(after.games_awaiting, 0);
   EXPECT_EQ(after.pending_legs, 2);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HeartbeatTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

@@ -1,0 +1,70 @@
+#include "store/row_codec.h"
+
+#include <nlohmann/json.hpp>
+
+namespace parlay {
+namespace {
+
+// The parts of a game stored in period_results, by their text names.
+constexpr Period kStoredPeriods[] = {
+    Period::kRegulation, Period::kFirstHalf, Period::kQuarter1,
+    Period::kQuarter2,   Period::kQuarter3,  Period::kQuarter4,
+};
+
+}  // namespace
+
+std::string IdArray(std::span<const std::string> ids) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const std::string& id : ids) array.push_back(id);
+  return array.dump();
+}
+
+std::string PeriodResultsText(const PeriodScores& periods) {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (Period period : kStoredPeriods) {
+    if (const std::optional<Score> score = periods.Get(period)) {
+      object[std::string(ToString(period))] = {score->home, score->away};
+    }
+  }
+  return object.empty() ? "" : object.dump();
+}
+
+PeriodScores ParsePeriodResults(const std::string& text) {
+  PeriodScores periods;
+  if (text.empty()) return periods;
+  const nlohmann::json object = nlohmann::json::parse(text, nullptr, false);
+  if (!object.is_object()) {
+    throw StoreError("corrupt row: invalid period_results \"" + text + "\"");
+  }
+  for (const auto& [name, pair] : object.items()) {
+    const std::optional<Period> period = ParsePeriod(name);
+    if (!period || !pair.is_array() || pair.size() != 2 ||
+        !pair[0].is_number_integer() || !pair[1].is_number_integer()) {
+      throw StoreError("corrupt row: invalid period_results \"" + text + "\"");
+    }
+    periods.Set(*period, Score{pair[0].get<int>(), pair[1].get<int>()});
+  }
+  return periods;
+}
+
+std::string ResultText(const Game& game) {
+  const auto number = [](std::optional<int> value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
+  nlohmann::ordered_json result = {
+      {"status", ToString(game.status)},
+      {"home", number(game.home_score)},
+      {"away", number(game.away_score)},
+      {"sport", game.sport},
+      {"extra_time", game.extra_time ? nlohmann::json(*game.extra_time)
+                                     : nlohmann::json(nullptr)},
+      {"periods", PeriodResultsText(game.periods)},
+      {"shootout", game.shootout ? nlohmann::json({game.shootout->home,
+                                                   game.shootout->away})
+                                 : nlohmann::json(nullptr)},
+      {"void_reason", game.void_reason},
+  };
+  return result.dump();
+}
+
+}  // namespace parlay
