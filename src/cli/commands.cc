@@ -178,9 +178,14 @@ int VoidGameCommand(const std::string& db, const std::string& id,
     throw UsageError("--reason must not be empty");
   }
   std::unique_ptr<Store> store = Open(db);
-  if (!store->GetGame(id)) {
+  std::optional<Game> game = store->GetGame(id);
+  if (!game) {
     throw UsageError("game not found: \"" + id +
                      "\" (list ids with `parlay-settler games`)");
+  }
+  if (game->status == GameStatus::kCancelled && !game->void_reason.empty()) {
+    throw UsageError("game \"" + id + "\" is already voided (" +
+                     game->void_reason + "); its legs keep that reason");
   }
   SystemClock clock;
   Engine engine(*store, clock);
@@ -192,9 +197,26 @@ int VoidGameCommand(const std::string& db, const std::string& id,
 }
 
 int EventsCommand(const std::string& db, int64_t after, int limit) {
+  if (after < 0) {
+    throw UsageError("invalid --after " + std::to_string(after) +
+                     ": expected a sequence number >= 0");
+  }
   std::unique_ptr<Store> store = Open(db);
-  for (const OutboxEvent& event : store->ReadOutbox(after, limit)) {
-    std::cout << OutboxEventToJson(event).dump() << "\n";
+  // Without a limit, every event after the cursor is printed, a page at a
+  // time, so a long outbox is never cut short silently.
+  constexpr int kPage = 1000;
+  int64_t printed = 0;
+  while (limit == 0 || printed < limit) {
+    const int page = limit == 0 ? kPage
+                                : static_cast<int>(std::min<int64_t>(
+                                      kPage, limit - printed));
+    std::vector<OutboxEvent> events = store->ReadOutbox(after, page);
+    for (const OutboxEvent& event : events) {
+      std::cout << OutboxEventToJson(event).dump() << "\n";
+      after = event.seq;
+    }
+    printed += static_cast<int64_t>(events.size());
+    if (static_cast<int>(events.size()) < page) break;
   }
   return kExitOk;
 }

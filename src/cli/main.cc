@@ -155,9 +155,13 @@ int main(int argc, char** argv) {
   events->add_option("--after", after,
                      "Print events with a sequence number above this")
       ->capture_default_str();
-  events->add_option("--limit", limit, "Maximum number of events")
-      ->check(CLI::PositiveNumber);
-  events->callback([&] { run = [&] { return EventsCommand(db, after, limit); }; });
+  int events_limit = 0;
+  events->add_option("--limit", events_limit,
+                     "Maximum number of events (0: every event)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  events->callback(
+      [&] { run = [&] { return EventsCommand(db, after, events_limit); }; });
 
   DemoOptions demo;
   CLI::App* demo_command = app.add_subcommand(

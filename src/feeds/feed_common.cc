@@ -13,6 +13,7 @@
 #include "feeds/import_internal.h"
 #include "feeds/json_records.h"
 #include "rules/grading.h"
+#include "util/json_depth.h"
 
 namespace parlay {
 namespace {
@@ -333,6 +334,15 @@ std::optional<int> FeedChecker::ScoreValue(const json& value,
 std::optional<json> ParseJsonSnapshot(std::string_view source,
                                       std::string_view text,
                                       std::vector<ImportProblem>& problems) {
+  if (!JsonDepthWithin(text)) {
+    ImportProblem problem;
+    problem.file = std::string(source);
+    problem.error = "JSON nested deeper than " +
+                    std::to_string(kMaxJsonDepth) + " levels";
+    problem.expected = "a complete JSON document";
+    problems.push_back(std::move(problem));
+    return std::nullopt;
+  }
   try {
     return json::parse(text);
   } catch (const json::parse_error& error) {

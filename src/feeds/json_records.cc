@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "feeds/import_internal.h"
+#include "util/json_depth.h"
 
 namespace parlay::feeds {
 namespace {
@@ -187,6 +188,15 @@ JsonRecord MakeRecord(int number, int line, json value,
   return record;
 }
 
+ImportProblem TooDeep(const std::string& source) {
+  ImportProblem problem;
+  problem.file = source;
+  problem.error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                  " levels";
+  problem.expected = "records of the documented format";
+  return problem;
+}
+
 void ReadArray(const std::string& path, std::string_view text, JsonFile& file) {
   DuplicateKeyFinder finder(/*in_array=*/true);
   json array;
@@ -265,6 +275,10 @@ JsonFile ReadJsonRecords(const std::string& path) {
                    std::string(body.substr(kByteOrderMark.size()));
     body = without_mark;
   }
+  if (!JsonDepthWithin(body)) {
+    file.problems.push_back(TooDeep(path));
+    return file;
+  }
   size_t first = 0;
   while (first < body.size() && IsBlank(body[first])) ++first;
   if (first < body.size() && body[first] == '[') {
@@ -277,6 +291,10 @@ JsonFile ReadJsonRecords(const std::string& path) {
 
 JsonFile ParseJsonBody(const std::string& source, std::string_view text) {
   JsonFile file;
+  if (!JsonDepthWithin(text)) {
+    file.problems.push_back(TooDeep(source));
+    return file;
+  }
   size_t first = 0;
   while (first < text.size() && IsBlank(text[first])) ++first;
   if (first < text.size() && text[first] == '[') {

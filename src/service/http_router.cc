@@ -1,4 +1,5 @@
 #include "service/http_router.h"
+#include "util/json_depth.h"
 
 namespace parlay::service {
 namespace {
@@ -44,6 +45,11 @@ void SendError(httplib::Response& response, int status, std::string_view code,
 }
 
 json ParseJsonObject(const std::string& body) {
+  if (!JsonDepthWithin(body)) {
+    throw ApiError(400, "invalid_json",
+                   "the request body nests arrays or objects deeper than " +
+                       std::to_string(kMaxJsonDepth) + " levels");
+  }
   json value = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     throw ApiError(400, "invalid_json", "the request body is not valid JSON");

@@ -150,6 +150,13 @@ TEST_F(CliTest, VoidGameVoidsLegs) {
   EXPECT_EQ(parlay["status"], "VOID");
   EXPECT_EQ(parlay["payout"], "10.00");
 
+  // A second void is rejected and keeps the first reason.
+  CliRun again = RunCli(Db() + "void-game 2023-09-07-DET-KC --reason other");
+  EXPECT_EQ(again.exit_code, 2) << again.output;
+  EXPECT_NE(again.output.find("already voided (score disputed)"),
+            std::string::npos)
+      << again.output;
+
   CliRun unknown = RunCli(Db() + "void-game nope --reason x");
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   CliRun empty_reason = RunCli(Db() + "void-game 2023-09-07-DET-KC --reason ''");
@@ -168,6 +175,20 @@ TEST_F(CliTest, DemoSettlesRealSeasons) {
   EXPECT_EQ(summary["parlays_placed"], 2000);
   EXPECT_EQ(summary["parlays_settled"], 2000);
   EXPECT_EQ(summary["legs_settled"], summary["legs_placed"]);
+
+  // The outbox holds one event per settled leg and parlay, more than one
+  // page of 1,000; `events` prints them all unless given a limit.
+  CliRun events = RunCli(Db() + "events --after 0");
+  ASSERT_EQ(events.exit_code, 0);
+  const int64_t expected_events = summary["legs_settled"].get<int64_t>() +
+                                  summary["parlays_settled"].get<int64_t>();
+  EXPECT_EQ(std::count(events.output.begin(), events.output.end(), '\n'),
+            expected_events);
+  CliRun limited = RunCli(Db() + "events --after 0 --limit 5");
+  EXPECT_EQ(std::count(limited.output.begin(), limited.output.end(), '\n'),
+            5);
+  CliRun negative = RunCli(Db() + "events --after -5");
+  EXPECT_EQ(negative.exit_code, 2) << negative.output;
 
   // Without --fresh, a database with parlays is not overwritten.
   CliRun again = RunCli(Db() + "demo --from-season 2023 --to-season 2023 "

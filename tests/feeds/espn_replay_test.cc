@@ -14,6 +14,7 @@
 #include "feeds/score_feed.h"
 #include "rules/odds.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -201,11 +202,15 @@ std::optional<Score> StoredScore(const Game& game) {
   return Score{*game.home_score, *game.away_score};
 }
 
-TEST(EspnReplayTest, SettlesWorldCupSnapshots) {
+class EspnReplayTest : public ::testing::TestWithParam<testing::Backend> {};
+
+TEST_P(EspnReplayTest, SettlesWorldCupSnapshots) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
   testing::TempDir dir;
   testing::ManualClock clock(ParseIso8601("2026-06-30T04:00:00Z").value() *
                              1000);
-  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("espn.db"));
+  std::unique_ptr<Store> store = database.Open();
   const std::vector<Game> games = WorldCupGames();
   store->UpsertGames(games);
   store->InsertParlays(Bets(games));
@@ -262,11 +267,13 @@ TEST(EspnReplayTest, SettlesWorldCupSnapshots) {
   }
 }
 
-TEST(EspnReplayTest, ReplayTwiceChangesNothing) {
+TEST_P(EspnReplayTest, ReplayTwiceChangesNothing) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
   testing::TempDir dir;
   testing::ManualClock clock(ParseIso8601("2026-06-30T04:00:00Z").value() *
                              1000);
-  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("espn.db"));
+  std::unique_ptr<Store> store = database.Open();
   const std::vector<Game> games = WorldCupGames();
   store->UpsertGames(games);
   store->InsertParlays(Bets(games));
@@ -312,6 +319,9 @@ TEST(EspnSnapshotTest, DerivesPeriodsFromScoringPlays) {
   EXPECT_EQ(germany.result.periods.first_half, (Score{0, 1}));
   EXPECT_EQ(germany.result.periods.regulation, (Score{1, 1}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, EspnReplayTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

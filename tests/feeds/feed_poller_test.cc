@@ -12,6 +12,7 @@
 
 #include "feeds/import_internal.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -87,12 +88,15 @@ class ScriptedServer {
   std::thread thread_;
 };
 
-class FeedPollerTest : public ::testing::Test {
+class FeedPollerTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   FeedPollerTest()
       : clock_(ParseIso8601("2026-06-30T04:00:00Z").value() * 1000),
-        path_(dir_.File("poll.db")),
-        store_(OpenSqliteStore(path_)) {
+        path_(database_.url()) {}
+
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
     store_->UpsertGames(std::vector<Game>{
         Match("bra-jpn", "Brazil", "Japan", "2026-06-29T17:00:00Z"),
         Match("ger-par", "Germany", "Paraguay", "2026-06-29T20:30:00Z"),
@@ -111,16 +115,17 @@ class FeedPollerTest : public ::testing::Test {
   }
 
   std::function<std::unique_ptr<Store>()> Opener() {
-    return [this] { return OpenSqliteStore(path_); };
+    return [this] { return OpenStore(path_); };
   }
 
+  testing::TestDatabase database_{GetParam()};
   testing::TempDir dir_;
   testing::ManualClock clock_;
   std::string path_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(FeedPollerTest, RetriesSlowErrorAndGarbageThenApplies) {
+TEST_P(FeedPollerTest, RetriesSlowErrorAndGarbageThenApplies) {
   ScriptedServer server({"slow", "500", "garbage", "ok"});
   FeedPoller poller(Config(server.url(), 4), Opener(), clock_,
                     TeamAliases::BuiltIn());
@@ -137,7 +142,7 @@ TEST_F(FeedPollerTest, RetriesSlowErrorAndGarbageThenApplies) {
   EXPECT_EQ(store_->GetGame("ger-par")->shootout, (Score{3, 4}));
 }
 
-TEST_F(FeedPollerTest, FailedPollLeavesStoreAndPollerUsable) {
+TEST_P(FeedPollerTest, FailedPollLeavesStoreAndPollerUsable) {
   ScriptedServer server({"500", "500", "ok"});
   FeedPoller poller(Config(server.url(), 2), Opener(), clock_,
                     TeamAliases::BuiltIn());
@@ -149,7 +154,7 @@ TEST_F(FeedPollerTest, FailedPollLeavesStoreAndPollerUsable) {
   EXPECT_EQ(store_->GetGame("bra-jpn")->status, GameStatus::kFinal);
 }
 
-TEST_F(FeedPollerTest, SilentServerTimesOutEachAttempt) {
+TEST_P(FeedPollerTest, SilentServerTimesOutEachAttempt) {
   // A socket that is bound but never served: connections wait in its
   // backlog and every read times out.
   httplib::Server silent;
@@ -163,7 +168,7 @@ TEST_F(FeedPollerTest, SilentServerTimesOutEachAttempt) {
   EXPECT_EQ(store_->GetGame("bra-jpn")->status, GameStatus::kScheduled);
 }
 
-TEST_F(FeedPollerTest, BackgroundThreadPollsUntilStopped) {
+TEST_P(FeedPollerTest, BackgroundThreadPollsUntilStopped) {
   ScriptedServer server({"500"});
   std::atomic<int> applied{0};
   FeedPoller poller(Config(server.url(), 3), Opener(), clock_,
@@ -215,6 +220,9 @@ TEST(FeedPollerConfigTest, ReadsEnvironment) {
   unsetenv("FEED_POLL_INTERVAL_SECONDS");
   EXPECT_TRUE(FeedPollerConfigsFromEnvironment().empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FeedPollerTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

@@ -12,6 +12,7 @@
 #include "feeds/feed_poller.h"
 #include "feeds/score_feed.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -37,11 +38,13 @@ std::string LionsAtChiefs(bool completed, const char* chiefs, const char* lions,
   return json::array({event}).dump();
 }
 
-class ResultsChangedTest : public ::testing::Test {
+class ResultsChangedTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  ResultsChangedTest()
-      : clock_(At("2025-09-08T12:00:00Z") * 1000),
-        store_(OpenSqliteStore(dir_.File("feed.db"))) {
+  ResultsChangedTest() : clock_(At("2025-09-08T12:00:00Z") * 1000) {}
+
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
     Game game;
     game.id = "2025-09-07-DET-KC";
     game.league = "NFL";
@@ -65,11 +68,12 @@ class ResultsChangedTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::ManualClock clock_;
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Store> store_;
   TeamAliases aliases_ = TeamAliases::BuiltIn();
 };
 
-TEST_F(ResultsChangedTest, ReportsEachChangedResultOnce) {
+TEST_P(ResultsChangedTest, ReportsEachChangedResultOnce) {
   const std::vector<Game> live =
       Apply(LionsAtChiefs(false, "7", "3", "2025-09-07T18:00:00Z"));
   ASSERT_EQ(live.size(), 1u);
@@ -161,6 +165,9 @@ TEST(FeedPollerDatabaseTest, FailedOpenCountsAsFailedPoll) {
   EXPECT_EQ(stats.polls, opens.load());
   EXPECT_EQ(stats.failed_attempts, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResultsChangedTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

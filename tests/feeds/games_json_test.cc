@@ -7,6 +7,7 @@
 
 #include "feeds/import.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -28,9 +29,14 @@ const std::string kScheduledGame =
     R"("away": "New York Jets", "start_time": "2023-09-12T00:15:00Z", )"
     R"("status": "scheduled", "home_score": null})";
 
-class GamesImportTest : public ::testing::Test {
+class GamesImportTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  void SetUp() override { store_ = OpenSqliteStore(dir_.File("games.db")); }
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
+  }
+
+  testing::TestDatabase database_{GetParam()};
 
   std::string Write(const std::string& name, const std::string& text) {
     const std::string path = dir_.File(name);
@@ -61,7 +67,7 @@ class GamesImportTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(GamesImportTest, ArrayImportsEveryField) {
+TEST_P(GamesImportTest, ArrayImportsEveryField) {
   const std::string path =
       Write("games.json", "[" + kFinalGame + ",\n" + kScheduledGame + "]");
   const ImportReport report = Import({path});
@@ -82,7 +88,7 @@ TEST_F(GamesImportTest, ArrayImportsEveryField) {
   EXPECT_EQ(game->period_scores, "");
 }
 
-TEST_F(GamesImportTest, DefaultsForOptionalFields) {
+TEST_P(GamesImportTest, DefaultsForOptionalFields) {
   const std::string path = Write("games.json", "[" + kScheduledGame + "]");
   Import({path});
   const std::optional<Game> game = store_->GetGame("g-2");
@@ -95,7 +101,7 @@ TEST_F(GamesImportTest, DefaultsForOptionalFields) {
   EXPECT_EQ(game->updated_at, 1694477700);
 }
 
-TEST_F(GamesImportTest, PeriodScoresStoredAsJsonText) {
+TEST_P(GamesImportTest, PeriodScoresStoredAsJsonText) {
   const std::string path =
       Write("games.jsonl",
             R"({"id": "g-3", "league": "NHL", "home": "A", "away": "B", )"
@@ -109,7 +115,7 @@ TEST_F(GamesImportTest, PeriodScoresStoredAsJsonText) {
   EXPECT_EQ(game->status, GameStatus::kInProgress);
 }
 
-TEST_F(GamesImportTest, JsonLinesWithBlankLinesAndCrLf) {
+TEST_P(GamesImportTest, JsonLinesWithBlankLinesAndCrLf) {
   const std::string path = Write(
       "games.jsonl", kFinalGame + "\r\n\r\n   \n" + kScheduledGame + "\r\n");
   const ImportReport report = Import({path});
@@ -118,13 +124,13 @@ TEST_F(GamesImportTest, JsonLinesWithBlankLinesAndCrLf) {
   EXPECT_EQ(StoredGames(), 2u);
 }
 
-TEST_F(GamesImportTest, ByteOrderMarkSkipped) {
+TEST_P(GamesImportTest, ByteOrderMarkSkipped) {
   const std::string path =
       Write("games.json", "\xEF\xBB\xBF[" + kScheduledGame + "]");
   EXPECT_EQ(Import({path}).imported, 1);
 }
 
-TEST_F(GamesImportTest, EmptyFileHasNoRecords) {
+TEST_P(GamesImportTest, EmptyFileHasNoRecords) {
   const std::string empty = Write("empty.json", "");
   const std::string blank = Write("blank.jsonl", "\n  \n");
   const std::string array = Write("array.json", " [ ] ");
@@ -222,7 +228,7 @@ std::vector<InvalidGameCase> InvalidGameCases() {
   };
 }
 
-TEST_F(GamesImportTest, EachInvalidRecordRejected) {
+TEST_P(GamesImportTest, EachInvalidRecordRejected) {
   for (const InvalidGameCase& test : InvalidGameCases()) {
     SCOPED_TRACE(test.name);
     const std::string path =
@@ -244,7 +250,7 @@ TEST_F(GamesImportTest, EachInvalidRecordRejected) {
   }
 }
 
-TEST_F(GamesImportTest, SkipInvalidWritesValidRecords) {
+TEST_P(GamesImportTest, SkipInvalidWritesValidRecords) {
   const std::string path = Write(
       "games.jsonl", kFinalGame + "\n" + R"({"id": "bad", "status": "final"})" +
                          "\n" + kScheduledGame + "\n");
@@ -260,7 +266,7 @@ TEST_F(GamesImportTest, SkipInvalidWritesValidRecords) {
   EXPECT_FALSE(store_->GetGame("bad").has_value());
 }
 
-TEST_F(GamesImportTest, ProblemsOfAllFilesTogether) {
+TEST_P(GamesImportTest, ProblemsOfAllFilesTogether) {
   const std::string good = Write("good.json", "[" + kFinalGame + "]");
   const std::string bad =
       Write("bad.jsonl", kScheduledGame + "\n{\"id\": \"x\"}\n");
@@ -271,7 +277,7 @@ TEST_F(GamesImportTest, ProblemsOfAllFilesTogether) {
   EXPECT_EQ(StoredGames(), 0u);
 }
 
-TEST_F(GamesImportTest, MalformedJsonNamesLineAndColumn) {
+TEST_P(GamesImportTest, MalformedJsonNamesLineAndColumn) {
   const std::string path =
       Write("games.json", "[{\"id\": \"g-1\",\n \"league\": }]");
   const std::optional<ImportError> error = ImportFails({path});
@@ -284,7 +290,7 @@ TEST_F(GamesImportTest, MalformedJsonNamesLineAndColumn) {
   EXPECT_NE(text.find("unexpected '}'"), std::string::npos) << text;
 }
 
-TEST_F(GamesImportTest, MalformedArrayFailsEvenWithSkipInvalid) {
+TEST_P(GamesImportTest, MalformedArrayFailsEvenWithSkipInvalid) {
   const std::string good = Write("good.json", "[" + kFinalGame + "]");
   const std::string bad = Write("bad.json", "[" + kScheduledGame + ",]");
   const std::optional<ImportError> error =
@@ -294,7 +300,7 @@ TEST_F(GamesImportTest, MalformedArrayFailsEvenWithSkipInvalid) {
   EXPECT_EQ(StoredGames(), 0u);
 }
 
-TEST_F(GamesImportTest, TruncatedArray) {
+TEST_P(GamesImportTest, TruncatedArray) {
   const std::string whole = "[" + kFinalGame + ",\n" + kScheduledGame + "]";
   // Cut inside a string of the second record.
   const std::string cut = Write("cut.json", whole.substr(0, 250));
@@ -318,7 +324,7 @@ TEST_F(GamesImportTest, TruncatedArray) {
   EXPECT_EQ(StoredGames(), 0u);
 }
 
-TEST_F(GamesImportTest, TruncatedJsonLine) {
+TEST_P(GamesImportTest, TruncatedJsonLine) {
   const std::string path =
       Write("games.jsonl", kFinalGame + "\n" + kScheduledGame.substr(0, 40));
   const std::optional<ImportError> error = ImportFails({path});
@@ -335,7 +341,7 @@ TEST_F(GamesImportTest, TruncatedJsonLine) {
   EXPECT_EQ(report.imported, 1);
 }
 
-TEST_F(GamesImportTest, MultiLineObjectIsNotJsonLines) {
+TEST_P(GamesImportTest, MultiLineObjectIsNotJsonLines) {
   const std::string path = Write("game.json", "{\n  \"id\": \"g-1\"\n}\n");
   const std::optional<ImportError> error = ImportFails({path});
   ASSERT_TRUE(error.has_value());
@@ -344,7 +350,7 @@ TEST_F(GamesImportTest, MultiLineObjectIsNotJsonLines) {
       << error->what();
 }
 
-TEST_F(GamesImportTest, ArrayRecordLinesCounted) {
+TEST_P(GamesImportTest, ArrayRecordLinesCounted) {
   const std::string path =
       Write("games.json", "[\n  " + kFinalGame + ",\n\n  {\"id\": \"x\",\n" +
                               "   \"league\": \"NFL\"}\n]\n");
@@ -354,7 +360,7 @@ TEST_F(GamesImportTest, ArrayRecordLinesCounted) {
   EXPECT_EQ(error->problems()[0].line, 4);
 }
 
-TEST_F(GamesImportTest, MissingFileFailsEvenWithSkipInvalid) {
+TEST_P(GamesImportTest, MissingFileFailsEvenWithSkipInvalid) {
   const std::string good = Write("good.json", "[" + kFinalGame + "]");
   const std::string missing = dir_.File("missing.json");
   const std::optional<ImportError> error =
@@ -366,13 +372,13 @@ TEST_F(GamesImportTest, MissingFileFailsEvenWithSkipInvalid) {
   EXPECT_EQ(StoredGames(), 0u);
 }
 
-TEST_F(GamesImportTest, DirectoryIsNotAFile) {
+TEST_P(GamesImportTest, DirectoryIsNotAFile) {
   const std::optional<ImportError> error = ImportFails({dir_.path().string()});
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->problems()[0].error, "cannot read file: Is a directory");
 }
 
-TEST_F(GamesImportTest, OlderUpdateSuperseded) {
+TEST_P(GamesImportTest, OlderUpdateSuperseded) {
   Import({Write("final.json", "[" + kFinalGame + "]")});
   const std::string stale =
       R"({"id": "2023-09-07-DET-KC", "league": "NFL", )"
@@ -389,7 +395,7 @@ TEST_F(GamesImportTest, OlderUpdateSuperseded) {
   EXPECT_EQ(game->home_score, 20);
 }
 
-TEST_F(GamesImportTest, NewestRecordInInputWins) {
+TEST_P(GamesImportTest, NewestRecordInInputWins) {
   const std::string correction =
       R"({"id": "2023-09-07-DET-KC", "league": "NFL", )"
       R"("home": "Kansas City Chiefs", "away": "Detroit Lions", )"
@@ -404,7 +410,7 @@ TEST_F(GamesImportTest, NewestRecordInInputWins) {
   EXPECT_EQ(store_->GetGame("2023-09-07-DET-KC")->away_score, 24);
 }
 
-TEST_F(GamesImportTest, VoidedGameKept) {
+TEST_P(GamesImportTest, VoidedGameKept) {
   Import({Write("scheduled.json", "[" + kScheduledGame + "]")});
   {
     std::unique_ptr<Transaction> transaction = store_->Begin();
@@ -424,7 +430,7 @@ TEST_F(GamesImportTest, VoidedGameKept) {
   EXPECT_EQ(game->void_reason, "stadium closed");
 }
 
-TEST_F(GamesImportTest, ErrorListsAtMostTwentyProblems) {
+TEST_P(GamesImportTest, ErrorListsAtMostTwentyProblems) {
   std::string text;
   for (int i = 0; i < 25; ++i) text += "{\"id\": \"g\"}\n";
   const std::optional<ImportError> error =
@@ -436,6 +442,21 @@ TEST_F(GamesImportTest, ErrorListsAtMostTwentyProblems) {
   EXPECT_NE(message.find("125 problems"), std::string::npos);
   EXPECT_NE(message.find("... and 105 more"), std::string::npos) << message;
 }
+
+TEST_P(GamesImportTest, DeeplyNestedJsonRejected) {
+  // 100,000 levels overflowed the parser's stack before the depth check.
+  const std::string path =
+      Write("deep.json", std::string(100'000, '[') + std::string(100'000, ']'));
+  const std::optional<ImportError> error = ImportFails({path});
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(std::string(error->what()).find("nested deeper than 128 levels"),
+            std::string::npos)
+      << error->what();
+  EXPECT_TRUE(store_->ListGames(std::nullopt).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GamesImportTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

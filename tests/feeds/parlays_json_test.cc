@@ -7,6 +7,7 @@
 
 #include "feeds/import.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -35,10 +36,13 @@ std::string ParlayJson(const std::string& id, const std::string& fields,
          "]}";
 }
 
-class ParlaysImportTest : public ::testing::Test {
+class ParlaysImportTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
+  testing::TestDatabase database_{GetParam()};
+
   void SetUp() override {
-    store_ = OpenSqliteStore(dir_.File("parlays.db"));
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
     const std::vector<Game> games = {
         testing::MakeGame(kChiefsGame, "Kansas City Chiefs", "Detroit Lions",
                           std::nullopt, std::nullopt, GameStatus::kScheduled,
@@ -80,7 +84,7 @@ class ParlaysImportTest : public ::testing::Test {
   testing::ManualClock clock_{1'700'000'000'000};
 };
 
-TEST_F(ParlaysImportTest, ArrayImportsEveryField) {
+TEST_P(ParlaysImportTest, ArrayImportsEveryField) {
   const std::string parlay =
       ParlayJson("t-1", kFields + R"(, "placed_at": "2023-09-07T18:00:00Z")",
                  kSpreadLeg + ", " + kTotalLeg + ", " + kDrawLeg);
@@ -126,7 +130,7 @@ TEST_F(ParlaysImportTest, ArrayImportsEveryField) {
   EXPECT_EQ(draw.odds.denominator, 5);
 }
 
-TEST_F(ParlaysImportTest, JsonLinesAndDefaults) {
+TEST_P(ParlaysImportTest, JsonLinesAndDefaults) {
   const std::string yen = ParlayJson(
       "t-2", R"("account": "a-7", "stake": "500", "currency": "JPY")",
       R"({"game": "g-2", "market": "moneyline", "selection": "away", )"
@@ -144,7 +148,7 @@ TEST_F(ParlaysImportTest, JsonLinesAndDefaults) {
   EXPECT_EQ(stored->legs[0].selection_text, "away");
 }
 
-TEST_F(ParlaysImportTest, SameGameDifferentMarketsAccepted) {
+TEST_P(ParlaysImportTest, SameGameDifferentMarketsAccepted) {
   const std::string total_on_chiefs =
       R"({"game": "2023-09-07-DET-KC", "market": "total", )"
       R"("selection": "UNDER", "line": "53", "odds": "-110"})";
@@ -323,7 +327,7 @@ std::vector<InvalidParlayCase> InvalidParlayCases() {
   };
 }
 
-TEST_F(ParlaysImportTest, EachInvalidRecordRejected) {
+TEST_P(ParlaysImportTest, EachInvalidRecordRejected) {
   for (const InvalidParlayCase& test : InvalidParlayCases()) {
     SCOPED_TRACE(test.name);
     const std::string path =
@@ -345,7 +349,7 @@ TEST_F(ParlaysImportTest, EachInvalidRecordRejected) {
   }
 }
 
-TEST_F(ParlaysImportTest, StoredIdRejected) {
+TEST_P(ParlaysImportTest, StoredIdRejected) {
   Import({Write("first.json",
                 "[" + ParlayJson("t-1", kFields, kSpreadLeg) + "]")});
   const std::string path =
@@ -364,7 +368,7 @@ TEST_F(ParlaysImportTest, StoredIdRejected) {
   EXPECT_EQ(store_->GetParlay("t-1")->legs[0].market, Market::kSpread);
 }
 
-TEST_F(ParlaysImportTest, DuplicateIdAcrossFiles) {
+TEST_P(ParlaysImportTest, DuplicateIdAcrossFiles) {
   const std::string first =
       Write("a.json", "[" + ParlayJson("t-1", kFields, kSpreadLeg) + "]");
   const std::string second =
@@ -379,7 +383,7 @@ TEST_F(ParlaysImportTest, DuplicateIdAcrossFiles) {
   EXPECT_EQ(StoredParlays(), 0u);
 }
 
-TEST_F(ParlaysImportTest, SkipInvalidWritesValidRecords) {
+TEST_P(ParlaysImportTest, SkipInvalidWritesValidRecords) {
   const std::string text =
       ParlayJson("t-1", kFields, kSpreadLeg) + "\n" +
       ParlayJson("t-2", kFields,
@@ -397,7 +401,7 @@ TEST_F(ParlaysImportTest, SkipInvalidWritesValidRecords) {
   EXPECT_TRUE(store_->GetParlay("t-3").has_value());
 }
 
-TEST_F(ParlaysImportTest, MalformedJsonLine) {
+TEST_P(ParlaysImportTest, MalformedJsonLine) {
   const std::string text = ParlayJson("t-1", kFields, kSpreadLeg) +
                            "\n{\"id\": \"t-2\", \"stake\": \"1\"\n";
   const std::optional<ImportError> error =
@@ -410,13 +414,16 @@ TEST_F(ParlaysImportTest, MalformedJsonLine) {
   EXPECT_EQ(StoredParlays(), 0u);
 }
 
-TEST_F(ParlaysImportTest, MissingFile) {
+TEST_P(ParlaysImportTest, MissingFile) {
   const std::string missing = dir_.File("nothing.json");
   const std::optional<ImportError> error = ImportFails({missing});
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->problems()[0].ToString(),
             missing + ": cannot open file: No such file or directory");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ParlaysImportTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

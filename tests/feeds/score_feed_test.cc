@@ -10,6 +10,7 @@
 
 #include "engine/settlement.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -54,11 +55,16 @@ json Scores(const std::string& first, const std::string& first_score,
                       {{"name", second}, {"score", second_score}}});
 }
 
-class ScoreFeedTest : public ::testing::Test {
+class ScoreFeedTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  ScoreFeedTest()
-      : clock_(At("2025-09-08T12:00:00Z") * 1000),
-        store_(OpenSqliteStore(dir_.File("feed.db"))) {}
+  ScoreFeedTest() : clock_(At("2025-09-08T12:00:00Z") * 1000) {}
+
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
+  }
+
+  testing::TestDatabase database_{GetParam()};
 
   FeedSnapshot Parse(FeedProvider provider, const std::string& text) {
     return ParseFeedSnapshot(provider, "feed.json", text, clock_.NowSeconds());
@@ -98,7 +104,7 @@ class ScoreFeedTest : public ::testing::Test {
   TeamAliases aliases_ = TeamAliases::BuiltIn();
 };
 
-TEST_F(ScoreFeedTest, OddsApiScoresMatchTeamsByNameNotPosition) {
+TEST_P(ScoreFeedTest, OddsApiScoresMatchTeamsByNameNotPosition) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   // The away team is listed first.
@@ -114,7 +120,7 @@ TEST_F(ScoreFeedTest, OddsApiScoresMatchTeamsByNameNotPosition) {
   EXPECT_EQ(game.updated_at, At("2025-09-07T20:30:00Z"));
 }
 
-TEST_F(ScoreFeedTest, OddsApiNullScoresAreScheduled) {
+TEST_P(ScoreFeedTest, OddsApiNullScoresAreScheduled) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   ApplyOdds(json::array(
@@ -126,7 +132,7 @@ TEST_F(ScoreFeedTest, OddsApiNullScoresAreScheduled) {
   EXPECT_EQ(game.updated_at, At("2025-09-07T17:00:00Z"));
 }
 
-TEST_F(ScoreFeedTest, OddsApiCompletedWithNullScoresNeedsAttention) {
+TEST_P(ScoreFeedTest, OddsApiCompletedWithNullScoresNeedsAttention) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   store_->InsertParlays(std::vector<Parlay>{
@@ -143,7 +149,7 @@ TEST_F(ScoreFeedTest, OddsApiCompletedWithNullScoresNeedsAttention) {
   EXPECT_EQ(summary.games_needing_attention, std::vector<std::string>{"g1"});
 }
 
-TEST_F(ScoreFeedTest, OddsApiIncompleteWithScoresIsInProgress) {
+TEST_P(ScoreFeedTest, OddsApiIncompleteWithScoresIsInProgress) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   store_->InsertParlays(std::vector<Parlay>{
@@ -162,7 +168,7 @@ TEST_F(ScoreFeedTest, OddsApiIncompleteWithScoresIsInProgress) {
   EXPECT_EQ(store_->GetParlay("t-1")->legs[0].status, LegStatus::kPending);
 }
 
-TEST_F(ScoreFeedTest, OutOfOrderUpdateIgnored) {
+TEST_P(ScoreFeedTest, OutOfOrderUpdateIgnored) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   const auto update = [&](const char* time, const char* home, const char* away,
@@ -182,7 +188,7 @@ TEST_F(ScoreFeedTest, OutOfOrderUpdateIgnored) {
   EXPECT_EQ(game.updated_at, At("2025-09-07T20:30:00Z"));
 }
 
-TEST_F(ScoreFeedTest, IdenticalRepeatIsNoOp) {
+TEST_P(ScoreFeedTest, IdenticalRepeatIsNoOp) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   const json events = json::array({OddsEvent(
@@ -196,7 +202,7 @@ TEST_F(ScoreFeedTest, IdenticalRepeatIsNoOp) {
   EXPECT_EQ(repeat.out_of_order, 0);
 }
 
-TEST_F(ScoreFeedTest, AliasMatchesStoredName) {
+TEST_P(ScoreFeedTest, AliasMatchesStoredName) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Los Angeles Rams", "NY Giants", "2025-09-07T17:00:00Z")});
   const FeedStats stats = ApplyOdds(json::array(
@@ -208,7 +214,7 @@ TEST_F(ScoreFeedTest, AliasMatchesStoredName) {
   EXPECT_EQ(Stored("g1").home_score, 24);
 }
 
-TEST_F(ScoreFeedTest, UnknownTeamRejected) {
+TEST_P(ScoreFeedTest, UnknownTeamRejected) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   const FeedStats stats = ApplyOdds(json::array({OddsEvent(
@@ -220,7 +226,7 @@ TEST_F(ScoreFeedTest, UnknownTeamRejected) {
   EXPECT_EQ(Stored("g1").status, GameStatus::kScheduled);
 }
 
-TEST_F(ScoreFeedTest, AmbiguousMatchRejected) {
+TEST_P(ScoreFeedTest, AmbiguousMatchRejected) {
   // A doubleheader: the same teams twice within 36 hours.
   store_->UpsertGames(
       std::vector<Game>{StoredGame("g1", "New York Yankees", "Boston Red Sox",
@@ -238,7 +244,7 @@ TEST_F(ScoreFeedTest, AmbiguousMatchRejected) {
   EXPECT_EQ(Stored("g2").status, GameStatus::kScheduled);
 }
 
-TEST_F(ScoreFeedTest, SwappedHomeAndAwayRejected) {
+TEST_P(ScoreFeedTest, SwappedHomeAndAwayRejected) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   const FeedStats stats = ApplyOdds(json::array({OddsEvent(
@@ -249,7 +255,7 @@ TEST_F(ScoreFeedTest, SwappedHomeAndAwayRejected) {
   EXPECT_FALSE(Stored("g1").home_score.has_value());
 }
 
-TEST_F(ScoreFeedTest, LinkedEventFollowsRescheduledGame) {
+TEST_P(ScoreFeedTest, LinkedEventFollowsRescheduledGame) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   json postponed = OddsEvent("e1", "Kansas City Chiefs", "Detroit Lions",
@@ -267,7 +273,7 @@ TEST_F(ScoreFeedTest, LinkedEventFollowsRescheduledGame) {
   EXPECT_EQ(Stored("g1").start_time, At("2025-09-07T17:00:00Z"));
 }
 
-TEST_F(ScoreFeedTest, OperatorVoidedGameKept) {
+TEST_P(ScoreFeedTest, OperatorVoidedGameKept) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   Engine engine(*store_, clock_);
@@ -280,7 +286,7 @@ TEST_F(ScoreFeedTest, OperatorVoidedGameKept) {
   EXPECT_EQ(Stored("g1").status, GameStatus::kCancelled);
 }
 
-TEST_F(ScoreFeedTest, PartialSnapshotNotHalfApplied) {
+TEST_P(ScoreFeedTest, PartialSnapshotNotHalfApplied) {
   store_->UpsertGames(
       std::vector<Game>{StoredGame("g1", "Kansas City Chiefs", "Detroit Lions",
                                    "2025-09-07T17:00:00Z"),
@@ -301,7 +307,7 @@ TEST_F(ScoreFeedTest, PartialSnapshotNotHalfApplied) {
   EXPECT_FALSE(Stored("g2").home_score.has_value());
 }
 
-TEST_F(ScoreFeedTest, MalformedOddsApiSnapshotsRejected) {
+TEST_P(ScoreFeedTest, MalformedOddsApiSnapshotsRejected) {
   const json valid = OddsEvent(
       "e1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z", true,
       Scores("Kansas City Chiefs", "20", "Detroit Lions", "21"),
@@ -384,7 +390,7 @@ json Goal(const char* clock, const char* team, bool own_goal = false) {
           {"shootout", false}};
 }
 
-TEST_F(ScoreFeedTest, EspnExtraTimeGoalsLeftOutOfRegulation) {
+TEST_P(ScoreFeedTest, EspnExtraTimeGoalsLeftOutOfRegulation) {
   const FeedSnapshot snapshot =
       Parse(FeedProvider::kEspn,
             EspnBoard("STATUS_FINAL_AET", "2", "1",
@@ -398,7 +404,7 @@ TEST_F(ScoreFeedTest, EspnExtraTimeGoalsLeftOutOfRegulation) {
   EXPECT_EQ(result.periods.regulation, (Score{1, 1}));
 }
 
-TEST_F(ScoreFeedTest, EspnOwnGoalCountedForTheBenefitingSide) {
+TEST_P(ScoreFeedTest, EspnOwnGoalCountedForTheBenefitingSide) {
   // The plays only add up to 1-1 with the own goal credited the other way.
   const FeedSnapshot snapshot =
       Parse(FeedProvider::kEspn,
@@ -409,7 +415,7 @@ TEST_F(ScoreFeedTest, EspnOwnGoalCountedForTheBenefitingSide) {
   EXPECT_EQ(snapshot.updates.at(0).result.periods.regulation, (Score{1, 1}));
 }
 
-TEST_F(ScoreFeedTest, EspnExtraTimeWithoutPlaysNeedsAttention) {
+TEST_P(ScoreFeedTest, EspnExtraTimeWithoutPlaysNeedsAttention) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Arsenal", "Chelsea", "2025-09-07T19:00:00Z", "soccer")});
   store_->InsertParlays(std::vector<Parlay>{
@@ -431,7 +437,7 @@ TEST_F(ScoreFeedTest, EspnExtraTimeWithoutPlaysNeedsAttention) {
   EXPECT_EQ(store_->GetParlay("t-2")->legs[0].status, LegStatus::kWon);
 }
 
-TEST_F(ScoreFeedTest, EspnUnknownStatusKeptUnknown) {
+TEST_P(ScoreFeedTest, EspnUnknownStatusKeptUnknown) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Arsenal", "Chelsea", "2025-09-07T19:00:00Z", "soccer")});
   store_->InsertParlays(std::vector<Parlay>{
@@ -451,7 +457,7 @@ TEST_F(ScoreFeedTest, EspnUnknownStatusKeptUnknown) {
   EXPECT_EQ(leg.status, LegStatus::kPending);
 }
 
-TEST_F(ScoreFeedTest, MalformedEspnSnapshotsRejected) {
+TEST_P(ScoreFeedTest, MalformedEspnSnapshotsRejected) {
   ExpectRejected(FeedProvider::kEspn, "{\"events\": [", "invalid JSON");
   ExpectRejected(FeedProvider::kEspn, "{\"leagues\": []}",
                  "field events: missing");
@@ -470,7 +476,7 @@ TEST_F(ScoreFeedTest, MalformedEspnSnapshotsRejected) {
                  "field date: invalid value \"1900-01-01T00:00Z\"");
 }
 
-TEST_F(ScoreFeedTest, GamesCsvUpdatesNamedGame) {
+TEST_P(ScoreFeedTest, GamesCsvUpdatesNamedGame) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   const FeedStats stats =
@@ -488,7 +494,7 @@ TEST_F(ScoreFeedTest, GamesCsvUpdatesNamedGame) {
   EXPECT_EQ(game.periods.quarters[0], (Score{7, 7}));
 }
 
-TEST_F(ScoreFeedTest, GamesCsvWithOtherTeamsRejected) {
+TEST_P(ScoreFeedTest, GamesCsvWithOtherTeamsRejected) {
   store_->UpsertGames(std::vector<Game>{StoredGame(
       "g1", "Kansas City Chiefs", "Detroit Lions", "2025-09-07T17:00:00Z")});
   const FeedStats stats =
@@ -500,7 +506,7 @@ TEST_F(ScoreFeedTest, GamesCsvWithOtherTeamsRejected) {
   EXPECT_EQ(Stored("g1").status, GameStatus::kScheduled);
 }
 
-TEST_F(ScoreFeedTest, MalformedGamesCsvRejected) {
+TEST_P(ScoreFeedTest, MalformedGamesCsvRejected) {
   const std::string header =
       "id,home,away,status,home_score,away_score,updated_at\n";
   ExpectRejected(FeedProvider::kGamesCsv,
@@ -554,6 +560,9 @@ TEST(TeamAliasesTest, ReadsAliasFile) {
   testing::WriteFile(path, "alias,name\nKC\n");
   EXPECT_THROW(aliases.AddFromCsv(path), ImportError);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ScoreFeedTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

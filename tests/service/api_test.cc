@@ -36,7 +36,7 @@ class ApiTest : public ServiceTest {
   }
 };
 
-TEST_F(ApiTest, GamesRoundTrip) {
+TEST_P(ApiTest, GamesRoundTrip) {
   Start(BaseConfig());
   Reply posted = Post("/v1/games", std::string("[") + kScheduledGame + "]");
   ASSERT_EQ(posted.status, 200) << posted.text;
@@ -52,7 +52,7 @@ TEST_F(ApiTest, GamesRoundTrip) {
   EXPECT_EQ(game.body["home_score"], nullptr);
 }
 
-TEST_F(ApiTest, ParlayPlacedAndRead) {
+TEST_P(ApiTest, ParlayPlacedAndRead) {
   Start(BaseConfig());
   PostScheduledGame();
   Reply placed = Post("/v1/parlays", ParlayJson("t-1", "10.00"));
@@ -69,7 +69,7 @@ TEST_F(ApiTest, ParlayPlacedAndRead) {
   EXPECT_EQ(parlay.body["audit"], json::array());
 }
 
-TEST_F(ApiTest, ParlaysPageWithCursor) {
+TEST_P(ApiTest, ParlaysPageWithCursor) {
   Start(BaseConfig());
   PostScheduledGame();
   std::string body = "[";
@@ -104,7 +104,7 @@ TEST_F(ApiTest, ParlaysPageWithCursor) {
   EXPECT_EQ(won.body["parlays"], json::array());
 }
 
-TEST_F(ApiTest, EventsInOrderAfterSequence) {
+TEST_P(ApiTest, EventsInOrderAfterSequence) {
   Start(BaseConfig());
   PostScheduledGame();
   ASSERT_EQ(Post("/v1/parlays", ParlayJson("t-1", "10.00")).status, 201);
@@ -141,7 +141,7 @@ struct ErrorCase {
   json field;  // null when the error names no field
 };
 
-TEST_F(ApiTest, EachErrorClass) {
+TEST_P(ApiTest, EachErrorClass) {
   service::ServiceConfig config = BaseConfig();
   config.max_body_bytes = 4096;
   Start(config);
@@ -209,7 +209,7 @@ TEST_F(ApiTest, EachErrorClass) {
   }
 }
 
-TEST_F(ApiTest, InvalidRecordListsEveryProblem) {
+TEST_P(ApiTest, InvalidRecordListsEveryProblem) {
   Start(BaseConfig());
   Reply reply = Post("/v1/games", R"({"id": "g", "stak": 1})");
   ASSERT_EQ(reply.status, 422);
@@ -219,7 +219,7 @@ TEST_F(ApiTest, InvalidRecordListsEveryProblem) {
   EXPECT_EQ(reply.body["error"]["problems"].size(), 6u);
 }
 
-TEST_F(ApiTest, WrongMethodListsAllowed) {
+TEST_P(ApiTest, WrongMethodListsAllowed) {
   Start(BaseConfig());
   Reply reply = Post("/v1/parlays/t-1", "{}");
   EXPECT_EQ(reply.status, 405);
@@ -248,7 +248,7 @@ httplib::Result PostChunked(httplib::Client& client, const std::string& path,
       "application/json");
 }
 
-TEST_F(ApiTest, ChunkedBodyLimited) {
+TEST_P(ApiTest, ChunkedBodyLimited) {
   service::ServiceConfig config = BaseConfig();
   config.max_body_bytes = 4096;
   Start(config);
@@ -272,7 +272,7 @@ TEST_F(ApiTest, ChunkedBodyLimited) {
   EXPECT_EQ(Get("/health").status, 200);
 }
 
-TEST_F(ApiTest, PostWithoutContentLengthHasEmptyBody) {
+TEST_P(ApiTest, PostWithoutContentLengthHasEmptyBody) {
   Start(BaseConfig());
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
@@ -300,7 +300,7 @@ TEST_F(ApiTest, PostWithoutContentLengthHasEmptyBody) {
   EXPECT_EQ(std::string(buffer).rfind("HTTP/1.1 200", 0), 0u) << buffer;
 }
 
-TEST_F(ApiTest, AdminRoutesForbiddenWithoutToken) {
+TEST_P(ApiTest, AdminRoutesForbiddenWithoutToken) {
   service::ServiceConfig config = BaseConfig();
   config.admin_token.clear();
   Start(config);
@@ -313,7 +313,7 @@ TEST_F(ApiTest, AdminRoutesForbiddenWithoutToken) {
   }
 }
 
-TEST_F(ApiTest, AdminTokenChecked) {
+TEST_P(ApiTest, AdminTokenChecked) {
   Start(BaseConfig());
   const std::string token = kAdminToken;
   struct Case {
@@ -347,7 +347,7 @@ TEST_F(ApiTest, AdminTokenChecked) {
   }
 }
 
-TEST_F(ApiTest, AdminVoidsGame) {
+TEST_P(ApiTest, AdminVoidsGame) {
   Start(BaseConfig());
   PostScheduledGame();
   ASSERT_EQ(Post("/v1/parlays", ParlayJson("t-1", "10.00")).status, 201);
@@ -368,6 +368,25 @@ TEST_F(ApiTest, AdminVoidsGame) {
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(again.body["error"]["code"], "already_voided");
 }
+
+TEST_P(ApiTest, DeeplyNestedBodyRejected) {
+  Start(BaseConfig());
+  // 200,001 bytes, under the body limit; 100,000 levels crashed the parser.
+  const std::string deep =
+      std::string(100'000, '[') + std::string(100'000, ']');
+  Reply reply = Post("/v1/games", deep);
+  EXPECT_EQ(reply.status, 400) << reply.text;
+  EXPECT_EQ(reply.body["error"]["code"], "invalid_json");
+  EXPECT_NE(reply.body["error"]["message"].get<std::string>().find(
+                "deeper than 128 levels"),
+            std::string::npos)
+      << reply.text;
+  // The server is still up.
+  EXPECT_EQ(Get("/health").status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

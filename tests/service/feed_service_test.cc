@@ -109,7 +109,7 @@ class FeedServiceTest : public ServiceTest {
   FeedServer server_;
 };
 
-TEST_F(FeedServiceTest, PolledFinalGameSettlesWithoutSweep) {
+TEST_P(FeedServiceTest, PolledFinalGameSettlesWithoutSweep) {
   // The sweep runs once an hour; the feeds are polled every second.
   Start(ConfigFromEnvironment(
       {{"FEED_POLL_URLS",
@@ -166,7 +166,7 @@ TEST_F(FeedServiceTest, PolledFinalGameSettlesWithoutSweep) {
             std::chrono::seconds(5));
 }
 
-TEST_F(FeedServiceTest, NoPollersWithoutFeedUrls) {
+TEST_P(FeedServiceTest, NoPollersWithoutFeedUrls) {
   server_.set_ready(true);
   Start(ConfigFromEnvironment({}));
   EXPECT_EQ(Metric("parlay_feed_polls_total{provider=\"espn\"}"), -1);
@@ -175,6 +175,9 @@ TEST_F(FeedServiceTest, NoPollersWithoutFeedUrls) {
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(Get("/v1/parlays/p-bra").body["status"], "PENDING");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FeedServiceTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

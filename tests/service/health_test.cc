@@ -16,7 +16,7 @@ using testing::ServiceTest;
 
 class HealthTest : public ServiceTest {};
 
-TEST_F(HealthTest, HealthyHasExactShape) {
+TEST_P(HealthTest, HealthyHasExactShape) {
   Start(BaseConfig());
   clock_.Advance(45'200);
 
@@ -39,7 +39,7 @@ TEST_F(HealthTest, HealthyHasExactShape) {
   EXPECT_EQ(reply.text.find("{\"status\":"), 0u) << reply.text;
 }
 
-TEST_F(HealthTest, LivenessReportsDatabase) {
+TEST_P(HealthTest, LivenessReportsDatabase) {
   Start(BaseConfig());
   Reply reply = Get("/health");
   EXPECT_EQ(reply.status, 200);
@@ -53,7 +53,7 @@ TEST_F(HealthTest, LivenessReportsDatabase) {
   EXPECT_EQ(failed.body["database"], "error");
 }
 
-TEST_F(HealthTest, DisabledWhenFlagOff) {
+TEST_P(HealthTest, DisabledWhenFlagOff) {
   service::ServiceConfig config = BaseConfig();
   config.settlement_enabled = false;
   Start(config);
@@ -65,7 +65,7 @@ TEST_F(HealthTest, DisabledWhenFlagOff) {
   EXPECT_EQ(reply.body["worker"]["running"], true);
 }
 
-TEST_F(HealthTest, StaleAfterStaleSeconds) {
+TEST_P(HealthTest, StaleAfterStaleSeconds) {
   Start(BaseConfig());  // stale after 7200 s
   clock_.Advance(7'200'000);
   Reply at_limit = Get("/health/settlement");
@@ -86,7 +86,7 @@ TEST_F(HealthTest, StaleAfterStaleSeconds) {
   EXPECT_EQ(fresh.body["heartbeat"]["seconds_since_beat"], 0.0);
 }
 
-TEST_F(HealthTest, DegradedAfterThreeFailedCycles) {
+TEST_P(HealthTest, DegradedAfterThreeFailedCycles) {
   Start(BaseConfig());  // breaker threshold 5
   faults_.find_games = true;
   for (int i = 0; i < 3; ++i) {
@@ -102,7 +102,7 @@ TEST_F(HealthTest, DegradedAfterThreeFailedCycles) {
   EXPECT_EQ(reply.body["worker"]["circuit_breaker"]["open"], false);
 }
 
-TEST_F(HealthTest, CircuitOpenThenHalfOpenThenClosed) {
+TEST_P(HealthTest, CircuitOpenThenHalfOpenThenClosed) {
   service::ServiceConfig config = BaseConfig();
   config.breaker_threshold = 3;
   config.breaker_reset_seconds = 300;
@@ -153,7 +153,7 @@ TEST_F(HealthTest, CircuitOpenThenHalfOpenThenClosed) {
   EXPECT_EQ(Metric("parlay_settlement_errors_total{type=\"cycle\"}"), 4);
 }
 
-TEST_F(HealthTest, StoppedWhenWorkerStops) {
+TEST_P(HealthTest, StoppedWhenWorkerStops) {
   Start(BaseConfig());
   service_->worker().RequestStop();
   service_->worker().Join();
@@ -165,7 +165,7 @@ TEST_F(HealthTest, StoppedWhenWorkerStops) {
   EXPECT_EQ(Metric("parlay_settlement_worker_running"), 0);
 }
 
-TEST_F(HealthTest, ErrorWhenHeartbeatReadFails) {
+TEST_P(HealthTest, ErrorWhenHeartbeatReadFails) {
   Start(BaseConfig());
   faults_.read_heartbeat = true;
 
@@ -179,7 +179,7 @@ TEST_F(HealthTest, ErrorWhenHeartbeatReadFails) {
   EXPECT_EQ(reply.body["heartbeat"]["last_beat"], nullptr);
 }
 
-TEST_F(HealthTest, AnswersWhileWriteLockIsHeld) {
+TEST_P(HealthTest, AnswersWhileWriteLockIsHeld) {
   Start(BaseConfig());
   std::unique_ptr<Store> other = OpenStore();
   other->UpsertGames(std::vector<Game>{
@@ -258,6 +258,9 @@ TEST(SettlementHealthTest, FirstMatchingStatusWins) {
     EXPECT_EQ(health.http_status, c.code) << c.name;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HealthTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

@@ -79,7 +79,7 @@ class LifecycleServiceTest : public ServiceTest {
   }
 };
 
-TEST_F(LifecycleServiceTest, CycleVoidsGamePostponedPastLimit) {
+TEST_P(LifecycleServiceTest, CycleVoidsGamePostponedPastLimit) {
   Start(ConfigFromEnvironment({{"SETTLEMENT_POSTPONED_VOID_HOURS", "48"}}));
   std::unique_ptr<Store> store = OpenStore();
   store->UpsertGames(std::vector<Game>{
@@ -139,7 +139,7 @@ TEST_F(LifecycleServiceTest, CycleVoidsGamePostponedPastLimit) {
   EXPECT_EQ(Metric("parlay_settlement_postponed_games_voided_total"), 2);
 }
 
-TEST_F(LifecycleServiceTest, PostponementVoidingOffWithZeroHours) {
+TEST_P(LifecycleServiceTest, PostponementVoidingOffWithZeroHours) {
   Start(ConfigFromEnvironment({{"SETTLEMENT_POSTPONED_VOID_HOURS", "0"}}));
   std::unique_ptr<Store> store = OpenStore();
   store->UpsertGames(std::vector<Game>{
@@ -199,7 +199,7 @@ class CorrectionWindowTest : public LifecycleServiceTest {
   int64_t seq_before_ = 0;
 };
 
-TEST_F(CorrectionWindowTest, CycleAppliesInsideWindowHoldsOutside) {
+TEST_P(CorrectionWindowTest, CycleAppliesInsideWindowHoldsOutside) {
   // Before the change: 10.00 at +150 pays 25.00, and at +200 loses.
   EXPECT_EQ(ParlayJson("w-in")["payout"], "25.00");
   EXPECT_EQ(ParlayJson("w-in2")["status"], "LOST");
@@ -279,7 +279,7 @@ TEST_F(CorrectionWindowTest, CycleAppliesInsideWindowHoldsOutside) {
   EXPECT_EQ(next.summary.corrections_held, 0);
 }
 
-TEST_F(CorrectionWindowTest, CorrectionsCountTowardCycleLimit) {
+TEST_P(CorrectionWindowTest, CorrectionsCountTowardCycleLimit) {
   service_->Stop();
   service::ServiceConfig config =
       ConfigFromEnvironment({{"SETTLEMENT_CORRECTION_WINDOW_HOURS", "72"},
@@ -298,7 +298,7 @@ TEST_F(CorrectionWindowTest, CorrectionsCountTowardCycleLimit) {
             1);
 }
 
-TEST_F(CorrectionWindowTest, AdminResettleAppliesHeldCorrection) {
+TEST_P(CorrectionWindowTest, AdminResettleAppliesHeldCorrection) {
   ASSERT_EQ(RunCycle().summary.corrections_held, 1);
   const int64_t seq_after_cycle = LastSeq();
 
@@ -347,7 +347,7 @@ TEST_F(CorrectionWindowTest, AdminResettleAppliesHeldCorrection) {
   EXPECT_EQ(store_->ReadOutbox(seq_after_cycle, 100).size(), 2u);
 }
 
-TEST_F(CorrectionWindowTest, AdminResettleRejectsInvalidRequests) {
+TEST_P(CorrectionWindowTest, AdminResettleRejectsInvalidRequests) {
   struct Case {
     const char* name;
     std::string path;
@@ -442,6 +442,11 @@ TEST(ServeLifecycleConfigTest, InvalidValuesStopStart) {
             std::string::npos)
       << output;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LifecycleServiceTest, testing::AllBackends(),
+                         testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, CorrectionWindowTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

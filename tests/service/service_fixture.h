@@ -20,6 +20,7 @@
 #include "service/config.h"
 #include "service/service.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay::testing {
@@ -44,16 +45,25 @@ inline bool PollUntil(
   return condition();
 }
 
-class ServiceTest : public ::testing::Test {
+// Runs once per backend: INSTANTIATE_TEST_SUITE_P each derived fixture
+// with testing::AllBackends().
+class ServiceTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  void SetUp() override { spdlog::set_level(spdlog::level::warn); }
+  void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);
+    PARLAY_REQUIRE_DATABASE(database_);
+  }
+
+  bool OnPostgres() const {
+    return GetParam() == testing::Backend::kPostgres;
+  }
 
   // Settlement on, a sweep interval of an hour (so only events and admin
   // requests run cycles), an admin token, and a database in a temp dir.
   service::ServiceConfig BaseConfig() const {
     service::ServiceConfig config;
     config.settlement_enabled = true;
-    config.database_path = dir_.File("service.db");
+    config.database_path = database_.url();
     config.database_url = config.database_path;
     config.port = 0;
     config.http_threads = 4;
@@ -69,7 +79,7 @@ class ServiceTest : public ::testing::Test {
       const std::map<std::string, std::string>& variables) const {
     std::map<std::string, std::string> environment = {
         {"FEATURE_SETTLEMENT", "true"},
-        {"DATABASE_URL", dir_.File("service.db")},
+        {"DATABASE_URL", database_.url()},
         {"PORT", "0"},
         {"HTTP_THREADS", "4"},
         {"SETTLEMENT_INTERVAL_SECONDS", "3600"},
@@ -97,11 +107,14 @@ class ServiceTest : public ::testing::Test {
     options.clock = &clock_;
     options.worker_id = kWorkerId;
     options.open_worker_store = [this](const std::string& path) {
-      return std::make_unique<FailingStore>(OpenSqliteStore(path), faults_);
+      return std::make_unique<FailingStore>(parlay::OpenStore(path), faults_);
     };
     options.open_read_store = [this](const std::string& path) {
       return std::make_unique<FailingStore>(
-          OpenSqliteStore(path, {service::kReadBusyTimeoutMillis, false}),
+          parlay::OpenStore(
+              path, {.busy_timeout_ms = service::kReadBusyTimeoutMillis,
+                     .statement_timeout_ms = service::kReadTimeoutMillis,
+                     .migrate = false}),
           faults_);
     };
     service_ = std::make_unique<service::Service>(config, options);
@@ -114,9 +127,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   // A store of its own for setting up and checking data.
-  std::unique_ptr<Store> OpenStore() const {
-    return OpenSqliteStore(dir_.File("service.db"));
-  }
+  std::unique_ptr<Store> OpenStore() const { return database_.Open(); }
 
   httplib::Client Client() const {
     httplib::Client client("127.0.0.1", service_->port());
@@ -178,6 +189,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   ManualClock clock_{kStartMillis};
   StoreFaults faults_;
   std::unique_ptr<service::Service> service_;

@@ -7,6 +7,7 @@
 
 #include "engine/settlement.h"
 #include "service_fixture.h"
+#include "store/postgres_db.h"
 
 namespace parlay {
 namespace {
@@ -44,7 +45,7 @@ class SettlementServiceTest : public ServiceTest {
   }
 };
 
-TEST_F(SettlementServiceTest, FinalGameSettlesWithoutSweep) {
+TEST_P(SettlementServiceTest, FinalGameSettlesWithoutSweep) {
   Start(BaseConfig());  // the sweep runs once an hour
   ASSERT_EQ(Post("/v1/games", kScheduledGame).status, 200);
   ASSERT_EQ(Post("/v1/parlays", kAwayParlay).status, 201);
@@ -60,7 +61,7 @@ TEST_F(SettlementServiceTest, FinalGameSettlesWithoutSweep) {
   EXPECT_EQ(service_->worker().Status().cycles, cycles_before + 1);
 }
 
-TEST_F(SettlementServiceTest, MetricsAfterSettlement) {
+TEST_P(SettlementServiceTest, MetricsAfterSettlement) {
   Start(BaseConfig());
   ASSERT_EQ(Post("/v1/games", kScheduledGame).status, 200);
   ASSERT_EQ(Post("/v1/parlays", kAwayParlay).status, 201);
@@ -95,7 +96,7 @@ TEST_F(SettlementServiceTest, MetricsAfterSettlement) {
   EXPECT_EQ(health.body["heartbeat"]["meta"]["parlays_lost"], 0);
 }
 
-TEST_F(SettlementServiceTest, FlagOffSettlesNothingUntilFlipped) {
+TEST_P(SettlementServiceTest, FlagOffSettlesNothingUntilFlipped) {
   service::ServiceConfig config = BaseConfig();
   config.settlement_enabled = false;
   Start(config);
@@ -166,7 +167,7 @@ void AddFinalGames(Store& store, int first, int count, bool with_parlay) {
   if (!parlays.empty()) store.InsertParlays(parlays);
 }
 
-TEST_F(SettlementServiceTest, NewestPendingGamesSettleInOneCycle) {
+TEST_P(SettlementServiceTest, NewestPendingGamesSettleInOneCycle) {
   {
     // The 100 oldest games have only settled legs; the newest 50 have the
     // pending ones.
@@ -191,7 +192,7 @@ TEST_F(SettlementServiceTest, NewestPendingGamesSettleInOneCycle) {
   EXPECT_EQ(store->CountBacklog().pending_legs, 0);
 }
 
-TEST_F(SettlementServiceTest, BacklogSettlesOldestFirstAcrossCycles) {
+TEST_P(SettlementServiceTest, BacklogSettlesOldestFirstAcrossCycles) {
   {
     std::unique_ptr<Store> store = OpenStore();
     AddFinalGames(*store, 0, 150, true);
@@ -229,21 +230,30 @@ TEST_F(SettlementServiceTest, BacklogSettlesOldestFirstAcrossCycles) {
   EXPECT_LT(last_old, first_new);
 }
 
-TEST_F(SettlementServiceTest, FailingGameLoggedAndOthersSettle) {
+TEST_P(SettlementServiceTest, FailingGameLoggedAndOthersSettle) {
   {
     std::unique_ptr<Store> store = OpenStore();
     AddFinalGames(*store, 0, 3, true);
   }
   // A trigger makes every update of the middle game's legs fail.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.File("service.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER fail_g1001 BEFORE UPDATE ON legs "
-                         "WHEN OLD.game_id = 'g-1001' BEGIN SELECT "
-                         "RAISE(ABORT, 'injected failure'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  if (OnPostgres()) {
+    PgConnection db(database_.url(), PgConnectionOptions{});
+    db.ExecuteScript(
+        "CREATE FUNCTION fail_g1001() RETURNS trigger AS $$ BEGIN RAISE "
+        "EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql; CREATE "
+        "TRIGGER fail_g1001 BEFORE UPDATE ON legs FOR EACH ROW WHEN "
+        "(OLD.game_id = 'g-1001') EXECUTE FUNCTION fail_g1001()");
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(database_.url().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TRIGGER fail_g1001 BEFORE UPDATE ON legs "
+                           "WHEN OLD.game_id = 'g-1001' BEGIN SELECT "
+                           "RAISE(ABORT, 'injected failure'); END",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
 
   // The first cycle settles g-1000 and g-1002 and rolls back g-1001.
   Start(BaseConfig());
@@ -276,6 +286,9 @@ TEST_F(SettlementServiceTest, FailingGameLoggedAndOthersSettle) {
   EXPECT_EQ(ParlayStatus("p-1001"), "PENDING");
   EXPECT_TRUE(service_->worker().Status().running);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SettlementServiceTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay
