@@ -11,6 +11,7 @@
 #include "engine/settlement.h"
 #include "feeds/import.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -71,7 +72,11 @@ std::string Blank(std::string text) {
   return text;
 }
 
-TEST(RealNflTest, EveryGameSinceNineteenSeventyNine) {
+class RealNflTest : public ::testing::TestWithParam<testing::Backend> {};
+
+TEST_P(RealNflTest, EveryGameSinceNineteenSeventyNine) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
   // team_id -> every name the team played under, from nfl_teams.csv.
   std::map<std::string, std::vector<std::string>> names_by_id;
   for (const auto& row : ReadCsv(kDataDir + "/nfl_teams.csv")) {
@@ -93,8 +98,7 @@ TEST(RealNflTest, EveryGameSinceNineteenSeventyNine) {
     return false;
   };
 
-  testing::TempDir dir;
-  std::unique_ptr<Store> store = OpenSqliteStore(dir.File("nfl.db"));
+  std::unique_ptr<Store> store = database.Open();
   ImportNflCsv(*store, kDataDir + "/spreadspoke_scores.csv",
                kDataDir + "/nfl_teams.csv", {.skip_invalid = true});
   // Stored game ids start with the date: "2023-09-07-DET-KC".
@@ -203,6 +207,9 @@ TEST(RealNflTest, EveryGameSinceNineteenSeventyNine) {
   }
   EXPECT_EQ(mismatches, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RealNflTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay

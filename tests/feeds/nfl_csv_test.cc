@@ -10,6 +10,7 @@
 
 #include "feeds/import.h"
 #include "store/store.h"
+#include "support/test_database.h"
 #include "support/test_support.h"
 
 namespace parlay {
@@ -387,14 +388,20 @@ TEST_F(NflCsvTest, UnixLineEndings) {
   EXPECT_EQ(games[0].total, Line{212});
 }
 
-class NflCsvImportTest : public NflCsvTest {
+class NflCsvImportTest
+    : public NflCsvTest,
+      public ::testing::WithParamInterface<testing::Backend> {
  protected:
-  void SetUp() override { store_ = OpenSqliteStore(dir_.File("nfl.db")); }
+  void SetUp() override {
+    PARLAY_REQUIRE_DATABASE(database_);
+    store_ = database_.Open();
+  }
 
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(NflCsvImportTest, InvalidRowWritesNothing) {
+TEST_P(NflCsvImportTest, InvalidRowWritesNothing) {
   testing::WriteFile(scores_, kHeader + kChiefsRow +
                                   Row("9/7/2023", "2023", "1", "Nowhere", "1",
                                       "2", "Detroit Lions", "", "", ""));
@@ -414,7 +421,7 @@ TEST_F(NflCsvImportTest, InvalidRowWritesNothing) {
   EXPECT_EQ(store_->ListGames(std::nullopt).size(), 1u);
 }
 
-TEST_F(NflCsvImportTest, WarningsDoNotBlock) {
+TEST_P(NflCsvImportTest, WarningsDoNotBlock) {
   testing::WriteFile(
       scores_,
       kHeader + Row("10/10/1993", "1993", "6", "Minnesota Vikings", "15", "0",
@@ -650,6 +657,9 @@ TEST_F(RealNflCsvTest, ImportIntoStore) {
   EXPECT_EQ(store->ListGames(std::nullopt).size(), rows_->size());
   EXPECT_EQ(store->ListGames(GameStatus::kScheduled).size(), 14u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, NflCsvImportTest, testing::AllBackends(),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace parlay
