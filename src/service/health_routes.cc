@@ -105,19 +105,41 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
                                               httplib::Response& response) {
     const WorkerStatus worker = context.worker.Status();
     std::optional<WorkerHeartbeat> beat;
+    std::vector<WorkerHeartbeat> others;
     std::optional<std::string> error;
     try {
       auto store = context.read_stores.Acquire();
       beat = store->ReadHeartbeat(context.worker.id());
+      for (WorkerHeartbeat& other : store->ListHeartbeats()) {
+        if (other.worker_id != context.worker.id()) {
+          others.push_back(std::move(other));
+        }
+      }
     } catch (const std::exception& failure) {
       error = std::string("reading the heartbeat failed: ") + failure.what();
       LogEvent(spdlog::level::err, "health_check_failed",
                "settlement health check failed",
                {{"worker_id", context.worker.id()}, {"error", *error}});
     }
-    SettlementHealth health =
-        EvaluateSettlementHealth(worker, beat, error, context.clock.NowMillis(),
-                                 context.config.stale_seconds);
+    const int64_t now_ms = context.clock.NowMillis();
+    SettlementHealth health = EvaluateSettlementHealth(
+        worker, beat, error, now_ms, context.config.stale_seconds);
+    // Workers sharing the database, each as its own heartbeat reports it.
+    ordered_json other_workers = ordered_json::array();
+    for (const WorkerHeartbeat& other : others) {
+      other_workers.push_back(
+          {{"worker_id", other.worker_id},
+           {"last_beat", MillisToIso(other.beat_at_ms)},
+           {"seconds_since_beat",
+            std::round(static_cast<double>(now_ms - other.beat_at_ms) /
+                       100.0) /
+                10.0},
+           {"meta",
+            {{"parlays_settled", other.last_parlays_settled},
+             {"parlays_won", other.last_parlays_won},
+             {"parlays_lost", other.last_parlays_lost}}}});
+    }
+    health.body["other_workers"] = other_workers;
     response.status = health.http_status;
     response.set_content(health.body.dump(), "application/json");
   });

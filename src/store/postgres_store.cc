@@ -910,6 +910,19 @@ class PostgresStore final : public Store {
     return beat;
   }
 
+  std::vector<WorkerHeartbeat> ListHeartbeats() override {
+    std::vector<std::string> ids = Ids(
+        "SELECT worker_id FROM worker_heartbeats ORDER BY worker_id",
+        PgParams());
+    std::vector<WorkerHeartbeat> beats;
+    for (const std::string& id : ids) {
+      if (std::optional<WorkerHeartbeat> beat = ReadHeartbeat(id)) {
+        beats.push_back(*beat);
+      }
+    }
+    return beats;
+  }
+
   SettlementBacklog CountBacklog() override {
     SettlementBacklog backlog;
     backlog.games_awaiting =

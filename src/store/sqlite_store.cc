@@ -908,6 +908,20 @@ class SqliteStore final : public Store {
     return beat;
   }
 
+  std::vector<WorkerHeartbeat> ListHeartbeats() override {
+    std::vector<WorkerHeartbeat> beats;
+    auto& select = db_.Prepare(
+        "SELECT worker_id FROM worker_heartbeats ORDER BY worker_id");
+    std::vector<std::string> ids;
+    while (select.Step()) ids.push_back(select.Text(0));
+    for (const std::string& id : ids) {
+      if (std::optional<WorkerHeartbeat> beat = ReadHeartbeat(id)) {
+        beats.push_back(*beat);
+      }
+    }
+    return beats;
+  }
+
   SettlementBacklog CountBacklog() override {
     SettlementBacklog backlog;
     auto& games = db_.Prepare(std::string("SELECT COUNT(*) FROM games WHERE ") +

@@ -320,6 +320,9 @@ class Store {
   virtual std::optional<WorkerHeartbeat> ReadHeartbeat(
       std::string_view worker_id) = 0;
 
+  // The latest heartbeat of every worker that ever wrote one, by worker id.
+  virtual std::vector<WorkerHeartbeat> ListHeartbeats() = 0;
+
   virtual SettlementBacklog CountBacklog() = 0;
 };
 

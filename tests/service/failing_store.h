@@ -37,6 +37,13 @@ class FailingStore final : public Store {
     return real_->ReadHeartbeat(worker_id);
   }
 
+  std::vector<WorkerHeartbeat> ListHeartbeats() override {
+    if (faults_.read_heartbeat) {
+      throw StoreError("sqlite: step failed: database is locked (injected)");
+    }
+    return real_->ListHeartbeats();
+  }
+
   // Every other method forwards unchanged.
   int Migrate() override { return real_->Migrate(); }
   void UpsertGames(std::span<const Game> games) override {

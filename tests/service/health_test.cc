@@ -33,10 +33,36 @@ TEST_P(HealthTest, HealthyHasExactShape) {
                   "seconds_since_beat": 45.2,
                   "meta": {"parlays_settled": 0, "parlays_won": 0,
                            "parlays_lost": 0}},
-    "timestamp": "2023-11-14T22:14:05Z"})");
+    "timestamp": "2023-11-14T22:14:05Z",
+    "other_workers": []})");
   EXPECT_EQ(reply.body, expected) << reply.text;
   // The keys come in the documented order.
   EXPECT_EQ(reply.text.find("{\"status\":"), 0u) << reply.text;
+}
+
+TEST_P(HealthTest, ListsOtherWorkersHeartbeats) {
+  Start(BaseConfig());
+  // Another worker on the same database wrote its heartbeat 90 s ago.
+  WorkerHeartbeat other;
+  other.worker_id = "host-b-4242";
+  other.started_at_ms = clock_.NowMillis() - 600'000;
+  other.beat_at_ms = clock_.NowMillis() - 90'000;
+  other.cycles = 12;
+  other.last_parlays_settled = 7;
+  other.last_parlays_won = 2;
+  other.last_parlays_lost = 5;
+  OpenStore()->WriteHeartbeat(other);
+
+  Reply reply = Get("/health/settlement");
+  EXPECT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(reply.body["status"], "healthy");
+  ASSERT_EQ(reply.body["other_workers"].size(), 1u) << reply.text;
+  const json& listed = reply.body["other_workers"][0];
+  EXPECT_EQ(listed["worker_id"], "host-b-4242");
+  EXPECT_EQ(listed["seconds_since_beat"], 90.0);
+  EXPECT_EQ(listed["meta"]["parlays_settled"], 7);
+  EXPECT_EQ(listed["meta"]["parlays_won"], 2);
+  EXPECT_EQ(listed["meta"]["parlays_lost"], 5);
 }
 
 TEST_P(HealthTest, LivenessReportsDatabase) {

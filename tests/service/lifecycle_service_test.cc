@@ -162,6 +162,7 @@ class CorrectionWindowTest : public LifecycleServiceTest {
  protected:
   void SetUp() override {
     LifecycleServiceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     Start(
         ConfigFromEnvironment({{"SETTLEMENT_CORRECTION_WINDOW_HOURS", "72"}}));
     store_ = OpenStore();
