@@ -83,7 +83,7 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
   } else if (!store_.GetGame(game_id)) {
     throw StoreError("game not found: \"" + game_id + "\"");
   } else {
-    return;  // another worker holds the game; a later pass checks it
+    return;  // another worker has claimed the game; a later pass checks it
   }
   if (games.empty()) {
     throw StoreError("game not found: \"" + game_id + "\"");

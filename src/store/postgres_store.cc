@@ -152,6 +152,12 @@ ON CONFLICT (id) DO UPDATE SET league = excluded.league,
   result = excluded.result
 )sql";
 
+// The extra_time column: 1 or 0, NULL when the feed did not say.
+json ExtraTimeColumn(std::optional<bool> extra_time) {
+  if (!extra_time) return json(nullptr);
+  return json(*extra_time ? 1 : 0);
+}
+
 json GameRow(const Game& game) {
   return {
       {"id", game.id},
@@ -167,8 +173,7 @@ json GameRow(const Game& game) {
       {"void_reason", game.void_reason},
       {"sport", game.sport},
       {"status_detail", game.status_detail},
-      {"extra_time",
-       game.extra_time ? json(*game.extra_time ? 1 : 0) : json(nullptr)},
+      {"extra_time", ExtraTimeColumn(game.extra_time)},
       {"period_results", PeriodResultsText(game.periods)},
       {"shootout_home_score",
        game.shootout ? json(game.shootout->home) : json(nullptr)},
@@ -196,8 +201,8 @@ class PostgresTransaction final : public Transaction {
 
   std::vector<std::string> ClaimGames(
       std::span<const std::string> ids) override {
-    // Rows another worker holds are skipped, not waited for: that worker
-    // is settling them, and the next pass picks up whatever it leaves.
+    // Rows another worker has locked are skipped, not waited for, because
+    // that worker is settling them. The next pass picks up what it leaves.
     PgResult rows = db_.Execute(
         "SELECT id FROM games WHERE id IN (SELECT json_array_elements_text("
         "$1::json)) ORDER BY id FOR UPDATE SKIP LOCKED",
@@ -745,13 +750,10 @@ class PostgresStore final : public Store {
   }
 
   std::vector<std::string> FindGamesToSettle(int limit) override {
-    return Ids(
-        "SELECT id FROM games WHERE (status IN ('cancelled', 'abandoned', "
-        "'no_contest') OR (status = 'final' AND home_score IS NOT NULL AND "
-        "away_score IS NOT NULL)) AND EXISTS (SELECT 1 FROM legs WHERE "
-        "legs.game_id = games.id AND legs.status = 'PENDING') ORDER BY "
-        "start_time, id LIMIT $1",
-        PgParams().Add(int64_t{limit}));
+    return Ids(std::string("SELECT id FROM games WHERE ") +
+                   kGamesToSettleCondition +
+                   " ORDER BY start_time, id LIMIT $1",
+               PgParams().Add(int64_t{limit}));
   }
 
   std::vector<std::string> FindPostponedGames(int64_t started_before,
@@ -926,12 +928,8 @@ class PostgresStore final : public Store {
   SettlementBacklog CountBacklog() override {
     SettlementBacklog backlog;
     backlog.games_awaiting =
-        db_.Execute(
-               "SELECT COUNT(*) FROM games WHERE (status IN ('cancelled', "
-               "'abandoned', 'no_contest') OR (status = 'final' AND "
-               "home_score IS NOT NULL AND away_score IS NOT NULL)) AND "
-               "EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id "
-               "AND legs.status = 'PENDING')")
+        db_.Execute(std::string("SELECT COUNT(*) FROM games WHERE ") +
+                    kGamesToSettleCondition)
             .Int(0, 0);
     backlog.pending_legs =
         db_.Execute("SELECT COUNT(*) FROM legs WHERE status = 'PENDING'")

@@ -27,6 +27,16 @@ inline constexpr char kParlayColumns[] =
     "id, account, stake_minor, currency, placed_at, status, payout_minor, "
     "settled_at";
 
+// The games a settlement pass can settle now: gradable (final with both
+// scores, cancelled, abandoned or no contest) and with pending legs.
+// FindGamesToSettle and CountBacklog of both stores share it, so that the
+// backlog counts exactly the games a pass would take.
+inline constexpr char kGamesToSettleCondition[] =
+    "(status IN ('cancelled', 'abandoned', 'no_contest') OR (status = "
+    "'final' AND home_score IS NOT NULL AND away_score IS NOT NULL)) AND "
+    "EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
+    "legs.status = 'PENDING')";
+
 // Encodes ids as a JSON array, which SQLite expands with json_each and
 // PostgreSQL with json_array_elements_text, so one prepared statement
 // serves a batch of any size.

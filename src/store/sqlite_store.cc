@@ -10,20 +10,6 @@
 namespace parlay {
 namespace {
 
-// The games a settlement pass can settle now: gradable (final with both
-// scores, cancelled, abandoned or no contest) and with pending legs.
-// FindGamesToSettle and CountBacklog share it, so that the backlog counts
-// exactly the games a pass would take.
-constexpr char kGamesToSettleCondition[] =
-    "(status IN ('cancelled', 'abandoned', 'no_contest') OR (status = "
-    "'final' AND home_score IS NOT NULL AND away_score IS NOT NULL)) AND "
-    "EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
-    "legs.status = 'PENDING')";
-
-std::optional<Selection> ParseSelectionName(std::string_view text) {
-  return ParseSelection(text);
-}
-
 std::optional<int> OptionalScore(const SqliteStatement& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return static_cast<int>(row.Int(column));
@@ -80,13 +66,28 @@ Period ParsePeriodColumn(const std::string& text) {
   return ParseColumn<Period>(text, ParsePeriod, "period");
 }
 
+// Reads market, selection, line and period from four columns starting at
+// `first_column`.
+LegTerms ReadTerms(const SqliteStatement& row, int first_column) {
+  LegTerms terms;
+  terms.market =
+      ParseColumn<Market>(row.Text(first_column), ParseMarket, "market");
+  terms.selection = ParseColumn<Selection>(row.Text(first_column + 1),
+                                           ParseSelection, "selection");
+  if (!row.IsNull(first_column + 2)) {
+    terms.line = Line{static_cast<int>(row.Int(first_column + 2))};
+  }
+  terms.period = ParsePeriodColumn(row.Text(first_column + 3));
+  return terms;
+}
+
 Leg ReadLeg(const SqliteStatement& row) {
   Leg leg;
   leg.index = static_cast<int>(row.Int(1));
   leg.game_id = row.Text(2);
   leg.market = ParseColumn<Market>(row.Text(3), ParseMarket, "market");
   leg.selection =
-      ParseColumn<Selection>(row.Text(4), ParseSelectionName, "selection");
+      ParseColumn<Selection>(row.Text(4), ParseSelection, "selection");
   leg.selection_text = row.Text(5);
   if (!row.IsNull(6)) leg.line = Line{static_cast<int>(row.Int(6))};
   leg.odds = Odds{row.Text(7), row.Int(8), row.Int(9)};
@@ -202,14 +203,7 @@ class SqliteTransaction final : public Transaction {
       leg.parlay_id = select.Text(0);
       leg.index = static_cast<int>(select.Int(1));
       leg.game_id = select.Text(2);
-      leg.terms.market =
-          ParseColumn<Market>(select.Text(3), ParseMarket, "market");
-      leg.terms.selection = ParseColumn<Selection>(
-          select.Text(4), ParseSelectionName, "selection");
-      if (!select.IsNull(5)) {
-        leg.terms.line = Line{static_cast<int>(select.Int(5))};
-      }
-      leg.terms.period = ParsePeriodColumn(select.Text(6));
+      leg.terms = ReadTerms(select, 3);
       legs.push_back(std::move(leg));
     }
     return legs;
@@ -408,14 +402,7 @@ class SqliteTransaction final : public Transaction {
       leg.parlay_id = select.Text(0);
       leg.index = static_cast<int>(select.Int(1));
       leg.game_id = select.Text(2);
-      leg.terms.market =
-          ParseColumn<Market>(select.Text(3), ParseMarket, "market");
-      leg.terms.selection = ParseColumn<Selection>(
-          select.Text(4), ParseSelectionName, "selection");
-      if (!select.IsNull(5)) {
-        leg.terms.line = Line{static_cast<int>(select.Int(5))};
-      }
-      leg.terms.period = ParsePeriodColumn(select.Text(6));
+      leg.terms = ReadTerms(select, 3);
       leg.status =
           ParseColumn<LegStatus>(select.Text(7), ParseLegStatus, "leg status");
       leg.reason = select.Text(8);

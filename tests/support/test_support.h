@@ -35,7 +35,7 @@ class TempDir {
 // Writes `text` to `path`, replacing the file.
 void WriteFile(const std::string& path, const std::string& text);
 
-// A clock that moves only when told to.
+// A clock that moves only when a test sets or advances it.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(int64_t millis = 1'700'000'000'000) : millis_(millis) {}
