@@ -158,10 +158,13 @@ int ParlayCommand(const std::string& db, const std::string& id,
 }
 
 int GamesCommand(const std::string& db, const std::string& status,
-                 const std::string& format) {
+                 const std::string& format, int limit) {
   std::optional<GameStatus> filter = ParseGameStatusOption(status);
   std::unique_ptr<Store> store = Open(db);
   std::vector<Game> games = store->ListGames(filter);
+  if (limit > 0 && games.size() > static_cast<size_t>(limit)) {
+    games.resize(static_cast<size_t>(limit));
+  }
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const Game& game : games) out.push_back(GameToJson(game));
@@ -229,6 +232,18 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
                      " is after --to-season " +
                      std::to_string(options.last_season));
   }
+  std::string scores = (fs::path(options.data_dir) /
+                        "spreadspoke_scores.csv").string();
+  std::string teams =
+      (fs::path(options.data_dir) / "nfl_teams.csv").string();
+  // Checked before --fresh deletes anything, so a wrong --data costs nothing.
+  for (const std::string& file : {scores, teams}) {
+    if (!fs::is_regular_file(file)) {
+      throw UsageError("NFL data file " + file +
+                       " not found; pass --data with the folder that "
+                       "contains spreadspoke_scores.csv and nfl_teams.csv");
+    }
+  }
   if (options.fresh) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
       fs::remove(db + suffix);
@@ -241,10 +256,6 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
                      "choose another --db");
   }
 
-  std::string scores = (fs::path(options.data_dir) /
-                        "spreadspoke_scores.csv").string();
-  std::string teams =
-      (fs::path(options.data_dir) / "nfl_teams.csv").string();
   ImportReport report;
   std::vector<NflGame> all = ReadNflCsv(scores, teams, report);
   std::vector<NflGame> selected;

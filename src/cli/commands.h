@@ -50,7 +50,7 @@ int ParlaysCommand(const std::string& db, const std::string& status,
 int ParlayCommand(const std::string& db, const std::string& id,
                   const std::string& format);
 int GamesCommand(const std::string& db, const std::string& status,
-                 const std::string& format);
+                 const std::string& format, int limit);
 int VoidGameCommand(const std::string& db, const std::string& id,
                     const std::string& reason);
 int EventsCommand(const std::string& db, int64_t after, int limit);

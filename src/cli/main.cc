@@ -38,10 +38,10 @@ int main(int argc, char** argv) {
   app.add_option("--db", db,
                  "SQLite database file, or a postgresql:// URL")->capture_default_str();
   app.add_option("--log-level", log_level,
-                 "trace, debug, info, warn, error or off")
+                 "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error",
-                             "off"}));
+                             "critical", "off"}));
 
   std::function<int()> run;
   bool skip_invalid = false;
@@ -138,7 +138,14 @@ int main(int argc, char** argv) {
                     "cancelled");
   games->add_option("--format", format, "table or json")
       ->check(CLI::IsMember({"table", "json", "text"}));
-  games->callback([&] { run = [&] { return GamesCommand(db, status, format); }; });
+  int games_limit = 0;
+  games->add_option("--limit", games_limit,
+                    "Maximum number of games (0: every game)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  games->callback([&] {
+    run = [&] { return GamesCommand(db, status, format, games_limit); };
+  });
 
   std::string reason;
   CLI::App* void_game = app.add_subcommand(

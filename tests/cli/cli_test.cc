@@ -196,6 +196,33 @@ TEST_F(CliTest, DemoSettlesRealSeasons) {
                      "/data/nfl");
   EXPECT_EQ(again.exit_code, 2) << again.output;
   EXPECT_NE(again.output.find("--fresh"), std::string::npos);
+
+  // `games --limit` prints at most that many games.
+  CliRun two = RunCli(Db() + "games --format json --limit 2");
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_EQ(nlohmann::json::parse(two.output).size(), 2u);
+  CliRun every = RunCli(Db() + "games --format json");
+  EXPECT_EQ(nlohmann::json::parse(every.output).size(), 285u);
+}
+
+TEST_F(CliTest, DemoFreshKeepsDbOnBadData) {
+  WriteInputs();
+  ASSERT_EQ(RunCli(Db() + "import games " + dir_.File("games.jsonl")).exit_code,
+            0);
+  // A wrong --data is reported before --fresh deletes the database.
+  CliRun demo = RunCli(Db() + "demo --fresh --data " + dir_.File("missing"));
+  EXPECT_EQ(demo.exit_code, 2) << demo.output;
+  EXPECT_NE(demo.output.find("--data"), std::string::npos) << demo.output;
+  CliRun games = RunCli(Db() + "games --format json");
+  ASSERT_EQ(games.exit_code, 0) << games.output;
+  EXPECT_EQ(nlohmann::json::parse(games.output).size(), 1u);
+}
+
+TEST_F(CliTest, LogLevelAcceptsCritical) {
+  CliRun run = RunCli(Db() + "--log-level critical games");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  CliRun bad = RunCli(Db() + "--log-level loud games");
+  EXPECT_NE(bad.exit_code, 0) << bad.output;
 }
 
 }  // namespace
