@@ -57,3 +57,11 @@ format:
 
 clean:
 	rm -rf $(BUILD) build-asan build-coverage
+
+# Service latency and HTTP throughput on loopback (bench/service/run):
+# final-to-settled latency through the API, and wrk against the service
+# next to nginx, idle and while the worker settles about 1M legs. Takes
+# several minutes; BACKENDS=sqlite skips PostgreSQL.
+.PHONY: bench-service
+bench-service: build
+	bench/service/run

@@ -46,9 +46,10 @@ void Service::Start() {
   const std::string path = config_.database_path;
   read_stores_ = std::make_unique<StorePool>(
       [this, path] { return options_.open_read_store(path); });
-  write_stores_ = std::make_unique<StorePool>([path] {
-    return OpenStore(path, {.migrate = false});
-  });
+  std::mutex* write_mutex =
+      IsPostgresUrl(path) ? nullptr : &sqlite_write_mutex_;
+  write_stores_ = std::make_unique<StorePool>(
+      [path] { return OpenStore(path, {.migrate = false}); }, write_mutex);
 
   WorkerOptions worker;
   worker.worker_id = options_.worker_id;
@@ -60,6 +61,8 @@ void Service::Start() {
   worker.breaker_reset_ms =
       static_cast<int64_t>(config_.breaker_reset_seconds) * 1000;
   worker.lifecycle = config_.lifecycle;
+  worker.api_writes_in_flight = [this] { return write_stores_->leased() > 0; };
+  worker.write_mutex = write_mutex;
   worker_ = std::make_unique<SettlementWorker>(
       std::move(worker), std::move(worker_store), clock_, metrics_);
 

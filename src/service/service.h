@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "service/config.h"
@@ -68,6 +69,9 @@ class Service {
   SystemClock system_clock_;
   const Clock& clock_;
   ServiceMetrics metrics_;
+  // Taken by the worker's batches and the API's writes on SQLite, whose
+  // single writer lock is otherwise granted by busy-handler polling.
+  std::mutex sqlite_write_mutex_;
   std::unique_ptr<StorePool> read_stores_;
   std::unique_ptr<StorePool> write_stores_;
   std::unique_ptr<SettlementWorker> worker_;

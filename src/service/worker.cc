@@ -14,6 +14,10 @@ using nlohmann::ordered_json;
 // beyond this are settled but not measured.
 constexpr size_t kMaxTrackedFinalGames = 100'000;
 
+// Maximum wait for API writes between two backlog batches, so that a
+// stuck request cannot stop settlement.
+constexpr std::chrono::milliseconds kMaxApiWriteWait{1'000};
+
 // Failed game ids listed in one log line.
 constexpr size_t kMaxLoggedFailures = 20;
 
@@ -306,8 +310,9 @@ void SettlementWorker::SettleCycle(std::vector<std::string> woken,
   const size_t room = max_games - std::min(max_games, woken.size());
   const size_t corrections = ApplyCorrections(room, report);
 
-  std::vector<std::string> games = std::move(woken);
-  std::set<std::string> chosen(games.begin(), games.end());
+  SettleBatches(woken, report);
+  std::set<std::string> chosen(woken.begin(), woken.end());
+  std::vector<std::string> backlog;
   const size_t settle_room = room - corrections;
   if (settle_room > 0) {
     const int limit = static_cast<int>(settle_room + failed_before_.size());
@@ -315,12 +320,9 @@ void SettlementWorker::SettleCycle(std::vector<std::string> woken,
     for (std::string& id : engine_.FindGamesPostponedPastLimit(limit)) {
       candidates.push_back(std::move(id));
     }
-    for (std::string& id :
-         ChooseGames(std::move(candidates), settle_room, chosen)) {
-      games.push_back(std::move(id));
-    }
+    backlog = ChooseGames(std::move(candidates), settle_room, chosen);
   }
-  SettleBatches(games, report);
+  SettleBacklog(backlog, report);
 
   const std::vector<GameFailure>& failures = report.summary.failures;
   failed_before_.clear();
@@ -397,8 +399,6 @@ size_t SettlementWorker::ApplyCorrections(size_t max_games,
 
 void SettlementWorker::SettleBatches(std::span<const std::string> games,
                                      CycleReport& report) {
-  SettleOptions settle;
-  settle.batch_games = options_.batch_games;
   const size_t batch = static_cast<size_t>(std::max(1, options_.batch_games));
   for (size_t begin = 0; begin < games.size(); begin += batch) {
     // Stopping between batches leaves no transaction half done.
@@ -406,18 +406,89 @@ void SettlementWorker::SettleBatches(std::span<const std::string> games,
       report.stopped_early = true;
       break;
     }
-    std::span<const std::string> ids =
-        games.subspan(begin, std::min(batch, games.size() - begin));
-    SettleSummary summary = engine_.SettleGames(ids, settle);
-    report.games_attempted += static_cast<int64_t>(ids.size());
-    metrics_.AddGamesAttempted(static_cast<int64_t>(ids.size()));
-    metrics_.AddSettled(summary);
-    if (!summary.failures.empty()) {
-      metrics_.AddError("game", static_cast<int64_t>(summary.failures.size()));
-    }
-    ObserveLatency(ids, summary);
-    MergeInto(summary, report.summary);
+    SettleBatch(games.subspan(begin, std::min(batch, games.size() - begin)),
+                report);
   }
+}
+
+void SettlementWorker::SettleBacklog(std::span<const std::string> games,
+                                     CycleReport& report) {
+  const size_t max_batch =
+      static_cast<size_t>(std::max(1, options_.batch_games));
+  const double target_seconds =
+      std::chrono::duration<double>(options_.backlog_batch_time).count();
+  size_t begin = 0;
+  while (begin < games.size()) {
+    if (stop_flag_) {
+      report.stopped_early = true;
+      break;
+    }
+    // Games posted final during the cycle go ahead of the rest of the
+    // backlog. They may also be in `games`, which is harmless because
+    // settling a game again finds no pending legs.
+    YieldToApiWrites();
+    const std::vector<std::string> arrived = TakeWokenGames();
+    if (!arrived.empty()) {
+      SettleBatches(arrived, report);
+      continue;
+    }
+
+    const size_t count =
+        std::min({backlog_batch_games_, max_batch, games.size() - begin});
+    const auto started = std::chrono::steady_clock::now();
+    SettleBatch(games.subspan(begin, count), report);
+    begin += count;
+    const double seconds = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
+
+    // The next batch gets as many games as fit in the target time at this
+    // batch's time per game, growing at most twofold per batch so that
+    // one batch of small games cannot make the next one far too long.
+    const double per_game = seconds / static_cast<double>(count);
+    const size_t growth_limit = std::min(max_batch, 2 * backlog_batch_games_);
+    size_t fit = growth_limit;
+    if (per_game > 0 && target_seconds / per_game < growth_limit) {
+      fit = static_cast<size_t>(target_seconds / per_game);
+    }
+    backlog_batch_games_ = std::max<size_t>(1, fit);
+    LogEvent(spdlog::level::debug, "backlog_batch_settled",
+             "settlement backlog batch committed",
+             {{"worker_id", options_.worker_id},
+              {"cycle", report.number},
+              {"games", count},
+              {"duration_ms", static_cast<int64_t>(seconds * 1000)},
+              {"next_batch_games", backlog_batch_games_}});
+  }
+}
+
+void SettlementWorker::YieldToApiWrites() {
+  if (!options_.api_writes_in_flight) return;
+  const auto deadline = std::chrono::steady_clock::now() + kMaxApiWriteWait;
+  while (options_.api_writes_in_flight() && !stop_flag_ &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void SettlementWorker::SettleBatch(std::span<const std::string> ids,
+                                   CycleReport& report) {
+  SettleOptions settle;
+  settle.batch_games = options_.batch_games;
+  std::unique_lock<std::mutex> turn;
+  if (options_.write_mutex != nullptr) {
+    turn = std::unique_lock(*options_.write_mutex);
+  }
+  SettleSummary summary = engine_.SettleGames(ids, settle);
+  if (turn.owns_lock()) turn.unlock();
+  report.games_attempted += static_cast<int64_t>(ids.size());
+  metrics_.AddGamesAttempted(static_cast<int64_t>(ids.size()));
+  metrics_.AddSettled(summary);
+  if (!summary.failures.empty()) {
+    metrics_.AddError("game", static_cast<int64_t>(summary.failures.size()));
+  }
+  ObserveLatency(ids, summary);
+  MergeInto(summary, report.summary);
 }
 
 std::vector<std::string> SettlementWorker::ChooseGames(

@@ -11,8 +11,13 @@
 //   first), then games postponed past the lifecycle limit, whose pending
 //   legs are voided.
 // In each group, games that failed in the previous cycle go last. The
-// corrections run first, as in Engine::SettleAll, and then the games to
-// settle, in batches of batch_games, one transaction each.
+// corrections run first, as in Engine::SettleAll, then the newly final
+// games are settled, and then the other games to settle, in batches of at
+// most batch_games, one transaction each. Backlog batches are sized from the
+// time per game of the previous batch so that each takes about
+// backlog_batch_time, and before each one the worker settles any games that
+// became final since the cycle began. A game posted final therefore waits
+// for about one backlog batch, not for the rest of the cycle.
 //
 // The worker never stops because of a settlement error. A game that fails
 // is rolled back, logged with its id and counted, and the other games go
@@ -27,6 +32,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +60,18 @@ struct WorkerOptions {
   std::chrono::milliseconds interval{30'000};
   int max_games_per_cycle = 100;
   int batch_games = 64;
+  // Target duration of one backlog transaction, which is how long a newly
+  // final game may wait for the write lock behind the backlog.
+  std::chrono::milliseconds backlog_batch_time{50};
+  // Returns true while an API request uses a write connection. Between
+  // backlog batches the worker waits up to one second for such requests,
+  // because SQLite's busy handler retries only after sleeps and so would
+  // let the worker take the write lock again first. Unset means no wait.
+  std::function<bool()> api_writes_in_flight;
+  // Held around each settlement batch when set. On SQLite the API's write
+  // connections hold it too, so that a request waiting to write is woken
+  // as soon as a batch commits instead of after a busy-handler sleep.
+  std::mutex* write_mutex = nullptr;
   // Limits for voiding postponed games and applying score corrections.
   LifecyclePolicy lifecycle;
   int breaker_threshold = 5;
@@ -142,8 +160,17 @@ class SettlementWorker {
   // Checks up to `max_games` games whose result changed after settlement.
   // Returns how many it checked.
   size_t ApplyCorrections(size_t max_games, CycleReport& report);
-  // Settles `games` in batches, stopping between batches when asked to.
+  // Settles `games` in batches of batch_games, stopping between batches
+  // when asked to.
   void SettleBatches(std::span<const std::string> games, CycleReport& report);
+  // Settles backlog `games` in batches of about backlog_batch_time, and
+  // the games that became final meanwhile ahead of each batch.
+  void SettleBacklog(std::span<const std::string> games, CycleReport& report);
+  // Waits while API requests hold write connections, at most
+  // kMaxApiWriteWait (one second).
+  void YieldToApiWrites();
+  // Settles one batch of games in one transaction and records it.
+  void SettleBatch(std::span<const std::string> games, CycleReport& report);
   // Returns up to `max_games` of `candidates` that are not in `chosen`,
   // with the games that failed in the previous cycle last, and adds them
   // to `chosen`.
@@ -165,6 +192,8 @@ class SettlementWorker {
   WorkerHeartbeat heartbeat_;  // worker thread only, after Start()
   // Games that failed in the last cycle that ran; worker thread only.
   std::unordered_set<std::string> failed_before_;
+  // Games in the next backlog batch; worker thread only.
+  size_t backlog_batch_games_ = 1;
 
   std::atomic<bool> enabled_;
   std::atomic<bool> running_{false};
