@@ -15,6 +15,29 @@ ordered_json MillisToIso(std::optional<int64_t> millis) {
   return FormatIso8601(*millis / 1000);
 }
 
+// Reads the games needing attention and the workers with a fresh
+// heartbeat for /metrics. On a failed read the gauges keep their last
+// values, as the backlog gauges do.
+void ReadAttentionAndWorkers(RouteContext& context, ScrapeValues& values) {
+  try {
+    auto store = context.read_stores.Acquire();
+    values.attention = store->CountGamesNeedingAttention();
+    const int64_t now_ms = context.clock.NowMillis();
+    const int64_t stale_ms =
+        static_cast<int64_t>(context.config.stale_seconds) * 1000;
+    int64_t workers = 0;
+    for (const WorkerHeartbeat& beat : store->ListHeartbeats()) {
+      if (now_ms - beat.beat_at_ms <= stale_ms) workers++;
+    }
+    values.workers_active = workers;
+  } catch (const std::exception& error) {
+    LogEvent(spdlog::level::warn, "metrics_attention_failed",
+             "counting the games needing attention and the active workers "
+             "for /metrics failed",
+             {{"error", error.what()}});
+  }
+}
+
 }  // namespace
 
 SettlementHealth EvaluateSettlementHealth(
@@ -166,6 +189,7 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
                           "counting the settlement backlog for /metrics failed",
                           {{"error", error.what()}});
                }
+               ReadAttentionAndWorkers(context, values);
                response.status = 200;
                response.set_content(context.metrics.Render(values),
                                     "text/plain; version=0.0.4; charset=utf-8");

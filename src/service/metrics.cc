@@ -166,7 +166,38 @@ ServiceMetrics::ServiceMetrics()
                               .Name("parlay_feed_games_updated_total")
                               .Help("Games whose result a score feed poll "
                                     "wrote, by provider")
-                              .Register(registry_)) {
+                              .Register(registry_)),
+      games_needing_attention_(
+          BuildGauge()
+              .Name("parlay_settlement_games_needing_attention")
+              .Help("Games an operator must look at, by reason: "
+                    "missing_score (final without both scores, with pending "
+                    "legs), correction_held (a score correction after the "
+                    "correction window) or unknown_status (a status the "
+                    "service does not recognise, with pending legs), read "
+                    "at scrape time")
+              .Register(registry_)),
+      staked_(
+          BuildCounter()
+              .Name("parlay_parlays_staked_minor_total")
+              .Help(
+                  "Stakes of the parlays settled (worker and admin routes), in "
+                  "minor units (cents for USD), by currency")
+              .Register(registry_)),
+      paid_(BuildCounter()
+                .Name("parlay_parlays_paid_minor_total")
+                .Help("Payouts of the parlays settled (worker and admin "
+                      "routes), in "
+                      "minor units (cents for USD), by currency")
+                .Register(registry_)),
+      workers_active_(
+          BuildGauge()
+              .Name("parlay_settlement_workers_active")
+              .Help("Settlement workers sharing the database whose last "
+                    "heartbeat is at most SETTLEMENT_STALE_SECONDS old, "
+                    "this one included, read at scrape time")
+              .Register(registry_)
+              .Add({})) {
   // Every label value exists from the start, so that rate() has a zero
   // sample before the first event.
   for (LegStatus result : kLegResults) {
@@ -184,6 +215,10 @@ ServiceMetrics::ServiceMetrics()
   for (const char* outcome : {"applied", "unchanged", "held"}) {
     corrections_.Add({{"outcome", outcome}});
   }
+  for (const char* reason :
+       {"missing_score", "correction_held", "unknown_status"}) {
+    games_needing_attention_.Add({{"reason", reason}});
+  }
   SetBreakerState(BreakerState::kClosed);
 }
 
@@ -195,6 +230,13 @@ void ServiceMetrics::AddSettled(const SettleSummary& summary) {
   for (const auto& [status, count] : summary.parlays) {
     parlays_settled_.Add({{"result", std::string(ToString(status))}})
         .Increment(static_cast<double>(count));
+  }
+  for (const auto& [currency, amount] : summary.staked) {
+    staked_.Add({{"currency", currency}})
+        .Increment(static_cast<double>(amount));
+  }
+  for (const auto& [currency, amount] : summary.paid) {
+    paid_.Add({{"currency", currency}}).Increment(static_cast<double>(amount));
   }
   corrections_.Add({{"outcome", "applied"}})
       .Increment(static_cast<double>(summary.corrections_applied));
@@ -283,6 +325,17 @@ std::string ServiceMetrics::Render(const ScrapeValues& values) {
   if (values.backlog) {
     games_awaiting_.Set(static_cast<double>(values.backlog->games_awaiting));
     pending_legs_.Set(static_cast<double>(values.backlog->pending_legs));
+  }
+  if (values.attention) {
+    games_needing_attention_.Add({{"reason", "missing_score"}})
+        .Set(static_cast<double>(values.attention->missing_score));
+    games_needing_attention_.Add({{"reason", "correction_held"}})
+        .Set(static_cast<double>(values.attention->correction_held));
+    games_needing_attention_.Add({{"reason", "unknown_status"}})
+        .Set(static_cast<double>(values.attention->unknown_status));
+  }
+  if (values.workers_active) {
+    workers_active_.Set(static_cast<double>(*values.workers_active));
   }
   if (values.heartbeat_age_seconds) {
     heartbeat_age_.Set(*values.heartbeat_age_seconds);

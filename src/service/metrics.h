@@ -30,7 +30,11 @@ namespace parlay::service {
 // Values read when /metrics is requested rather than counted as they
 // happen.
 struct ScrapeValues {
-  std::optional<SettlementBacklog> backlog;     // nullopt when the read failed
+  std::optional<SettlementBacklog> backlog;  // nullopt when the read failed
+  std::optional<AttentionCounts> attention;  // nullopt when the read failed
+  // Workers whose heartbeat in the database is fresh; nullopt when the
+  // read failed.
+  std::optional<int64_t> workers_active;
   std::optional<double> heartbeat_age_seconds;  // nullopt before the first
   bool worker_running = false;
   bool feature_enabled = false;
@@ -43,8 +47,9 @@ class ServiceMetrics {
   ServiceMetrics();
 
   // Counts what a settlement pass did: legs and parlays settled by result,
-  // score corrections by outcome, legs and parlays corrected, and games
-  // voided for a postponement.
+  // stakes and payouts of the parlays settled by currency, score
+  // corrections by outcome, legs and parlays corrected, and games voided
+  // for a postponement.
   void AddSettled(const SettleSummary& summary);
   // Counts games the worker tried to settle.
   void AddGamesAttempted(int64_t games);
@@ -95,6 +100,10 @@ class ServiceMetrics {
   prometheus::Family<prometheus::Counter>& feed_failed_attempts_;
   prometheus::Family<prometheus::Counter>& feed_failed_polls_;
   prometheus::Family<prometheus::Counter>& feed_games_updated_;
+  prometheus::Family<prometheus::Gauge>& games_needing_attention_;
+  prometheus::Family<prometheus::Counter>& staked_;
+  prometheus::Family<prometheus::Counter>& paid_;
+  prometheus::Gauge& workers_active_;
 
   std::mutex feed_mutex_;
   // The pollers' totals already added to the feed counters, by provider.

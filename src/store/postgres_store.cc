@@ -937,6 +937,15 @@ class PostgresStore final : public Store {
     return backlog;
   }
 
+  AttentionCounts CountGamesNeedingAttention() override {
+    PgResult rows = db_.Execute(kCountGamesNeedingAttention);
+    AttentionCounts counts;
+    counts.missing_score = rows.Int(0, 0);
+    counts.correction_held = rows.Int(0, 1);
+    counts.unknown_status = rows.Int(0, 2);
+    return counts;
+  }
+
  private:
   std::vector<Game> Games(const std::string& sql, const PgParams& params) {
     PgResult rows = db_.Execute(sql, params);

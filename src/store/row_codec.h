@@ -37,6 +37,19 @@ inline constexpr char kGamesToSettleCondition[] =
     "EXISTS (SELECT 1 FROM legs WHERE legs.game_id = games.id AND "
     "legs.status = 'PENDING')";
 
+// Counts the games needing attention by reason, in the order of the fields
+// of AttentionCounts. The final-without-score condition is the one of
+// FindGamesNeedingAttention. SQLite (3.30 and later) and PostgreSQL both
+// accept FILTER on an aggregate.
+inline constexpr char kCountGamesNeedingAttention[] =
+    "SELECT COUNT(*) FILTER (WHERE status = 'final' AND (home_score IS NULL "
+    "OR away_score IS NULL) AND EXISTS (SELECT 1 FROM legs WHERE "
+    "legs.game_id = games.id AND legs.status = 'PENDING')), "
+    "COUNT(*) FILTER (WHERE attention != ''), "
+    "COUNT(*) FILTER (WHERE status = 'unknown' AND EXISTS (SELECT 1 FROM legs "
+    "WHERE legs.game_id = games.id AND legs.status = 'PENDING')) "
+    "FROM games";
+
 // Encodes ids as a JSON array, which SQLite expands with json_each and
 // PostgreSQL with json_array_elements_text, so one prepared statement
 // serves a batch of any size.

@@ -924,6 +924,17 @@ class SqliteStore final : public Store {
     return backlog;
   }
 
+  AttentionCounts CountGamesNeedingAttention() override {
+    auto& select = db_.Prepare(kCountGamesNeedingAttention);
+    select.Step();
+    AttentionCounts counts;
+    counts.missing_score = select.Int(0);
+    counts.correction_held = select.Int(1);
+    counts.unknown_status = select.Int(2);
+    select.Reset();
+    return counts;
+  }
+
  private:
   // Loads the legs of `parlays` in one query and attaches them in order.
   void AttachLegs(std::vector<Parlay>& parlays) {

@@ -254,6 +254,18 @@ struct SettlementBacklog {
   int64_t pending_legs = 0;    // legs still PENDING, on any game
 };
 
+// Games an operator must look at, by reason. A game can count under more
+// than one reason.
+struct AttentionCounts {
+  // Final with a score missing and pending legs: grading waits for it.
+  int64_t missing_score = 0;
+  // Flagged for an operator (Game::attention), which a score correction
+  // after the correction window sets.
+  int64_t correction_held = 0;
+  // A status this service does not recognise, with pending legs.
+  int64_t unknown_status = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -324,6 +336,10 @@ class Store {
   virtual std::vector<WorkerHeartbeat> ListHeartbeats() = 0;
 
   virtual SettlementBacklog CountBacklog() = 0;
+
+  // Counts the games needing attention by reason, for the metrics read at
+  // scrape time. FindGamesNeedingAttention lists the first two kinds.
+  virtual AttentionCounts CountGamesNeedingAttention() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and migrates it.

@@ -102,6 +102,9 @@ class FailingStore final : public Store {
     real_->WriteHeartbeat(heartbeat);
   }
   SettlementBacklog CountBacklog() override { return real_->CountBacklog(); }
+  AttentionCounts CountGamesNeedingAttention() override {
+    return real_->CountGamesNeedingAttention();
+  }
 
  private:
   std::unique_ptr<Store> real_;

@@ -43,6 +43,11 @@ class SettlementServiceTest : public ServiceTest {
     Reply reply = Get("/v1/parlays/" + id);
     return reply.body.value("status", "");
   }
+
+  double GamesNeedingAttention(const std::string& reason) {
+    return Metric("parlay_settlement_games_needing_attention{reason=\"" +
+                  reason + "\"}");
+  }
 };
 
 TEST_P(SettlementServiceTest, FinalGameSettlesWithoutSweep) {
@@ -90,10 +95,36 @@ TEST_P(SettlementServiceTest, MetricsAfterSettlement) {
       Metric("parlay_http_requests_total{code=\"201\",route=\"/v1/parlays\"}"),
       1);
   EXPECT_GE(Metric("parlay_settlement_cycle_duration_seconds_count"), 1);
+  // 10.00 staked at +150 pays 25.00.
+  EXPECT_EQ(Metric("parlay_parlays_staked_minor_total{currency=\"USD\"}"),
+            1000);
+  EXPECT_EQ(Metric("parlay_parlays_paid_minor_total{currency=\"USD\"}"), 2500);
+  EXPECT_EQ(Metric("parlay_settlement_workers_active"), 1);
+  EXPECT_EQ(GamesNeedingAttention("missing_score"), 0);
 
   Reply health = Get("/health/settlement");
   EXPECT_EQ(health.body["heartbeat"]["meta"]["parlays_won"], 1);
   EXPECT_EQ(health.body["heartbeat"]["meta"]["parlays_lost"], 0);
+}
+
+TEST_P(SettlementServiceTest, MetricsCountFinalGameWithoutScore) {
+  Start(BaseConfig());
+  ASSERT_EQ(Post("/v1/games", kScheduledGame).status, 200);
+  ASSERT_EQ(Post("/v1/parlays", kAwayParlay).status, 201);
+  constexpr char kFinalWithoutScore[] =
+      R"({"id": "2023-09-07-DET-KC", "league": "NFL",
+          "home": "Kansas City Chiefs", "away": "Detroit Lions",
+          "start_time": "2023-09-08T00:20:00Z", "status": "final"})";
+  ASSERT_EQ(Post("/v1/games", kFinalWithoutScore).status, 200);
+
+  EXPECT_EQ(GamesNeedingAttention("missing_score"), 1);
+  EXPECT_EQ(GamesNeedingAttention("correction_held"), 0);
+  EXPECT_EQ(GamesNeedingAttention("unknown_status"), 0);
+
+  // The final score arrives: the leg settles and the game leaves the count.
+  ASSERT_EQ(Post("/v1/games", kFinalGame).status, 200);
+  ASSERT_TRUE(PollUntil([&] { return ParlayStatus("t-1") == "WON"; }));
+  EXPECT_EQ(GamesNeedingAttention("missing_score"), 0);
 }
 
 TEST_P(SettlementServiceTest, FlagOffSettlesNothingUntilFlipped) {
