@@ -10,7 +10,7 @@ int64_t CountOf(const SettleSummary& summary, ParlayStatus status) {
   return found == summary.parlays.end() ? 0 : found->second;
 }
 
-// An idle sweep attempts no game; recording it would add a write per
+// An idle sweep attempts no game, so recording it would add a write per
 // sweep and nothing to show.
 bool IsEmpty(const HourlyActivity& activity) {
   return activity.games_attempted == 0 && activity.cycles_failed == 0 &&

@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 // The page loads only its own script and style sheet and talks only to
-// this server; nothing inline runs.
+// this server. No inline script or style runs.
 constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; "
     "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action "
@@ -140,7 +140,7 @@ void GetGames(RouteContext& context, const httplib::Request& request,
 
   const std::vector<std::string> awaiting_ids = store->FindGamesToSettle(limit);
   std::vector<Game> awaiting = store->GetGames(awaiting_ids);
-  // GetGames returns id order; the list keeps the settlement order.
+  // GetGames returns id order, but the list keeps the settlement order.
   std::map<std::string, size_t> order;
   for (size_t i = 0; i < awaiting_ids.size(); ++i) {
     order.emplace(awaiting_ids[i], i);
@@ -216,7 +216,7 @@ void RegisterDashboardRoutes(Router& router, RouteContext& context) {
   };
   router.Get("/", page);
   router.Get("/dashboard", page);
-  // Browsers ask for /favicon.ico on their own; the dashboard has none.
+  // Browsers request /favicon.ico on their own, and the dashboard has none.
   router.Get("/favicon.ico",
              [](const httplib::Request&, httplib::Response& response) {
                response.status = 204;

@@ -15,7 +15,7 @@ namespace parlay::service {
 inline constexpr int kDefaultActivityHours = 24;
 inline constexpr int kMaxActivityHours = 168;
 
-// Games listed per list by default and at most; the counts cover all.
+// Games listed per list by default and at most. The counts cover all.
 inline constexpr int kDefaultDashboardGames = 50;
 inline constexpr int kMaxDashboardGames = 500;
 

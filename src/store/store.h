@@ -256,7 +256,7 @@ struct SettlementBacklog {
 
 // Settlement activity in one clock hour, as the settlement worker and the
 // admin routes record it after each cycle or action. Store::ReadActivity
-// sums the rows of every worker. Counts are of committed transitions;
+// sums the rows of every worker. Counts are of committed transitions, and
 // amounts are in minor units by currency.
 struct HourlyActivity {
   int64_t hour_start = 0;  // Unix seconds, a multiple of 3600

@@ -26,7 +26,7 @@ constexpr int64_t kHourMillis = 3'600'000;
 
 class DashboardActivityTest : public ServiceTest {
  protected:
-  // Runs one worker cycle and returns its report; the sweep interval is an
+  // Runs one worker cycle and returns its report. The sweep interval is an
   // hour, so no other cycle runs meanwhile.
   service::CycleReport RunCycle() {
     std::optional<service::CycleReport> report =
@@ -205,7 +205,7 @@ TEST_P(DashboardActivityTest, FailedGamesAndCyclesCountAsErrors) {
     store->InsertParlays(parlays);
   }
 
-  // The first cycle settles g-1000 and g-1002 and rolls back g-1001; the
+  // The first cycle settles g-1000 and g-1002 and rolls back g-1001. The
   // second has only g-1001 and fails as a whole.
   EXPECT_EQ(RunCycle().outcome, service::CycleOutcome::kCompleted);
   EXPECT_EQ(RunCycle().outcome, service::CycleOutcome::kFailed);

@@ -23,7 +23,7 @@ function $(id) {
 }
 
 // Creates an element. `attributes` are set with setAttribute, except
-// `className`; `children` are nodes or values inserted as text.
+// `className`. `children` are nodes, or values inserted as text.
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes || {})) {
@@ -94,7 +94,7 @@ function table(headers, rows) {
 
 // ---- HTTP --------------------------------------------------------------
 
-// Returns {status, body}; body is the parsed JSON or null.
+// Returns {status, body}, where body is the parsed JSON or null.
 async function request(path, options) {
   const response = await fetch(path, Object.assign({cache: 'no-store'}, options));
   let body = null;
@@ -203,9 +203,9 @@ function niceMax(value) {
   return 10 * power;
 }
 
-// Draws one bar per series and hour into `container` as inline SVG.
-// The chart is drawn at the container's width, so that its text keeps its
-// size on any screen; the page draws it again when the window resizes.
+// Draws one bar per series and hour into `container` as inline SVG, at
+// the container's width so that its text keeps its size on any screen.
+// The page draws it again when the window resizes.
 function drawBars(container, hours, series, height) {
   const width = Math.max(280, container.clientWidth || 720);
   const left = 48;
@@ -247,8 +247,11 @@ function drawBars(container, hours, series, height) {
     });
     const start = hour.hour.slice(11, 16);
     if (index % labelEvery === 0 || index === hours.length - 1) {
-      chart.append(svg('text', {x: x0 + slot / 2, y: height - 4, class: 'axis',
-                                'text-anchor': 'middle'}, start));
+      // The last label ends at the chart's edge instead of running past it.
+      const last = index === hours.length - 1;
+      chart.append(svg('text', {x: last ? width - 2 : x0 + slot / 2, y: height - 4,
+                                class: 'axis', 'text-anchor': last ? 'end' : 'middle'},
+                       start));
     }
   });
   container.replaceChildren(chart);
