@@ -125,7 +125,8 @@ void GetActivity(RouteContext& context, const httplib::Request& request,
 }
 
 // Why a game is listed for an operator. The engine sets Game::attention
-// only when it holds a score correction outside the correction window.
+// only when it keeps a score correction outside the correction window for
+// an operator.
 std::string AttentionCategory(const Game& game) {
   if (!game.attention.empty()) return "correction_held";
   if (game.status == GameStatus::kUnknown) return "unknown_status";
@@ -153,7 +154,11 @@ void GetGames(RouteContext& context, const httplib::Request& request,
   for (const Game& game : awaiting) awaiting_games.push_back(GameToJson(game));
 
   // Games with an unknown status need a look whether or not they have
-  // pending legs: no feed status maps to them.
+  // pending legs, because no known feed status maps to them.
+  // NOTE: both queries may read the whole games table (not legs) on every
+  // poll, because ListGames has an optional status filter and attention
+  // has no index. That is cheap for thousands of games, untested for
+  // millions.
   std::vector<Game> attention = store->FindGamesNeedingAttention();
   std::set<std::string> listed;
   for (const Game& game : attention) listed.insert(game.id);
