@@ -81,25 +81,27 @@ json GameToJson(const Game& game) {
   return out;
 }
 
+json LegToJson(const Leg& leg) {
+  return {
+      {"index", leg.index},
+      {"game", leg.game_id},
+      {"market", ToString(leg.market)},
+      {"selection", ToString(leg.selection)},
+      {"selection_text", leg.selection_text},
+      {"line", leg.line ? json(FormatLine(*leg.line, false)) : json(nullptr)},
+      {"period", ToString(leg.period)},
+      {"odds", leg.odds.text},
+      {"status", ToString(leg.status)},
+      {"reason", leg.reason},
+      {"home_score", OptionalInt(leg.graded_home_score)},
+      {"away_score", OptionalInt(leg.graded_away_score)},
+      {"settled_at", OptionalTime(leg.settled_at)},
+  };
+}
+
 json ParlayToJson(const Parlay& parlay) {
   json legs = json::array();
-  for (const Leg& leg : parlay.legs) {
-    legs.push_back({
-        {"index", leg.index},
-        {"game", leg.game_id},
-        {"market", ToString(leg.market)},
-        {"selection", ToString(leg.selection)},
-        {"selection_text", leg.selection_text},
-        {"line", leg.line ? json(FormatLine(*leg.line, false)) : json(nullptr)},
-        {"period", ToString(leg.period)},
-        {"odds", leg.odds.text},
-        {"status", ToString(leg.status)},
-        {"reason", leg.reason},
-        {"home_score", OptionalInt(leg.graded_home_score)},
-        {"away_score", OptionalInt(leg.graded_away_score)},
-        {"settled_at", OptionalTime(leg.settled_at)},
-    });
-  }
+  for (const Leg& leg : parlay.legs) legs.push_back(LegToJson(leg));
   return {
       {"id", parlay.id},
       {"account", parlay.account},

@@ -16,6 +16,9 @@
 namespace parlay {
 
 nlohmann::json GameToJson(const Game& game);
+// One leg as ParlayToJson lists it. "home_score" and "away_score" are the
+// scores its grade used.
+nlohmann::json LegToJson(const Leg& leg);
 nlohmann::json ParlayToJson(const Parlay& parlay);
 nlohmann::json AuditEventToJson(const AuditEvent& event);
 nlohmann::json OutboxEventToJson(const OutboxEvent& event);

@@ -5,6 +5,7 @@
 #include "engine/settlement.h"
 #include "feeds/json_records.h"
 #include "format/records.h"
+#include "service/activity.h"
 #include "service/logging.h"
 
 namespace parlay::service {
@@ -175,6 +176,9 @@ void VoidGame(RouteContext& context, const httplib::Request& request,
   Engine engine(*store, context.clock, context.config.lifecycle);
   SettleSummary summary = engine.VoidGame(id, reason);
   context.metrics.AddSettled(summary);
+  RecordActivity(*store, context.worker.id(),
+                 ActivityOf(summary, 1, false, context.clock.NowSeconds()),
+                 context.metrics);
   LogEvent(spdlog::level::warn, "game_voided",
            "game voided through the admin API",
            {{"game_id", id},
@@ -210,6 +214,9 @@ void ResettleGame(RouteContext& context, const httplib::Request& request,
   Engine engine(*store, context.clock, context.config.lifecycle);
   const SettleSummary summary = engine.ResettleGame(id);
   context.metrics.AddSettled(summary);
+  RecordActivity(*store, context.worker.id(),
+                 ActivityOf(summary, 1, false, context.clock.NowSeconds()),
+                 context.metrics);
   if (!summary.failures.empty()) {
     // The corrections are committed; settling the pending legs was rolled
     // back, and a retry settles them.

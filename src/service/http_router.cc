@@ -1,4 +1,7 @@
 #include "service/http_router.h"
+
+#include <charconv>
+
 #include "util/json_depth.h"
 
 namespace parlay::service {
@@ -71,6 +74,25 @@ std::optional<std::string> QueryParameter(const httplib::Request& request,
                    name);
   }
   return request.get_param_value(name.c_str());
+}
+
+int64_t IntegerQueryParameter(const httplib::Request& request,
+                              const std::string& name, int64_t fallback,
+                              int64_t min, int64_t max) {
+  std::optional<std::string> text = QueryParameter(request, name);
+  if (!text) return fallback;
+  int64_t value = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, error] = std::from_chars(text->data(), end, value);
+  if (text->empty() || error != std::errc() || ptr != end || value < min ||
+      value > max) {
+    throw ApiError(400, "invalid_parameter",
+                   "invalid " + name + " \"" + *text +
+                       "\": expected an integer from " + std::to_string(min) +
+                       " to " + std::to_string(max),
+                   name);
+  }
+  return value;
 }
 
 const std::string& CurrentRoute() { return current_route; }

@@ -61,6 +61,12 @@ nlohmann::json ParseJsonObject(const std::string& body);
 std::optional<std::string> QueryParameter(const httplib::Request& request,
                                           const std::string& name);
 
+// Returns the integer query parameter `name`, or `fallback` when absent.
+// Throws ApiError 400 when it is not an integer in [min, max].
+int64_t IntegerQueryParameter(const httplib::Request& request,
+                              const std::string& name, int64_t fallback,
+                              int64_t min, int64_t max);
+
 // Returns the route pattern of the request being handled on this thread,
 // such as "/v1/parlays/{id}", or "unmatched"; used as a metrics label.
 const std::string& CurrentRoute();

@@ -4,6 +4,7 @@
 
 #include "service/admin_routes.h"
 #include "service/api_routes.h"
+#include "service/dashboard_routes.h"
 #include "service/health_routes.h"
 #include "service/logging.h"
 
@@ -140,6 +141,7 @@ void HttpServer::Configure() {
   RegisterHealthRoutes(router_, context_);
   RegisterApiRoutes(router_, context_);
   RegisterAdminRoutes(router_, context_);
+  RegisterDashboardRoutes(router_, context_);
 }
 
 void HttpServer::SendRouteError(const httplib::Request& request,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "service/activity.h"
 #include "service/logging.h"
 
 namespace parlay::service {
@@ -299,6 +300,14 @@ CycleReport SettlementWorker::RunCycle() {
              "settlement cycle completed", fields);
   }
 
+  if (report.outcome == CycleOutcome::kCompleted ||
+      report.outcome == CycleOutcome::kFailed) {
+    RecordActivity(*store_, options_.worker_id,
+                   ActivityOf(report.summary, report.games_attempted,
+                              report.outcome == CycleOutcome::kFailed,
+                              clock_.NowSeconds()),
+                   metrics_);
+  }
   WriteHeartbeat(&report);
   return report;
 }

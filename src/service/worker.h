@@ -23,7 +23,9 @@
 // is rolled back, logged with its id and counted, and the other games go
 // on. A cycle that fails as a whole (an exception outside the engine, or
 // every game failing) counts toward the circuit breaker. After every cycle
-// the worker writes its heartbeat row.
+// the worker writes its heartbeat row, and after a cycle that attempted
+// games or failed it adds the outcome to the hourly activity
+// (service/activity.h).
 
 #ifndef PARLAY_SERVICE_WORKER_H_
 #define PARLAY_SERVICE_WORKER_H_

@@ -131,10 +131,38 @@ CREATE TABLE feed_links (
 );
 )sql";
 
+// See the same migration in sqlite_schema.cc.
+constexpr std::string_view kActivityV4 = R"sql(
+CREATE TABLE settlement_activity (
+  hour_start      BIGINT NOT NULL,
+  source          TEXT NOT NULL,
+  cycles          BIGINT NOT NULL DEFAULT 0,
+  cycles_failed   BIGINT NOT NULL DEFAULT 0,
+  games_attempted BIGINT NOT NULL DEFAULT 0,
+  games_failed    BIGINT NOT NULL DEFAULT 0,
+  legs_settled    BIGINT NOT NULL DEFAULT 0,
+  parlays_won     BIGINT NOT NULL DEFAULT 0,
+  parlays_lost    BIGINT NOT NULL DEFAULT 0,
+  parlays_push    BIGINT NOT NULL DEFAULT 0,
+  parlays_void    BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour_start, source)
+);
+
+CREATE TABLE settlement_activity_money (
+  hour_start   BIGINT NOT NULL,
+  source       TEXT NOT NULL,
+  currency     TEXT NOT NULL,
+  staked_minor BIGINT NOT NULL DEFAULT 0,
+  paid_minor   BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour_start, source, currency)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kWorkerHeartbeatsV2},
     {3, kFeedsAndLifecycleV3},
+    {4, kActivityV4},
 };
 
 }  // namespace

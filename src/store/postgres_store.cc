@@ -946,6 +946,85 @@ class PostgresStore final : public Store {
     return counts;
   }
 
+  void RecordActivity(std::string_view source,
+                      const HourlyActivity& delta) override {
+    WriteTransaction(db_, [&] {
+      db_.Execute(kActivityUpsertSql, PgParams()
+                                          .Add(delta.hour_start)
+                                          .Add(source)
+                                          .Add(delta.cycles)
+                                          .Add(delta.cycles_failed)
+                                          .Add(delta.games_attempted)
+                                          .Add(delta.games_failed)
+                                          .Add(delta.legs_settled)
+                                          .Add(delta.parlays_won)
+                                          .Add(delta.parlays_lost)
+                                          .Add(delta.parlays_push)
+                                          .Add(delta.parlays_void));
+      for (const CurrencyAmounts& money : ActivityMoney(delta)) {
+        db_.Execute(kActivityMoneyUpsertSql, PgParams()
+                                                 .Add(delta.hour_start)
+                                                 .Add(source)
+                                                 .Add(money.currency)
+                                                 .Add(money.staked_minor)
+                                                 .Add(money.paid_minor));
+      }
+    });
+  }
+
+  std::vector<HourlyActivity> ReadActivity(int64_t from_hour,
+                                           int64_t to_hour) override {
+    PgResult rows = db_.Execute(kActivitySelectSql,
+                                PgParams().Add(from_hour).Add(to_hour));
+    std::vector<HourlyActivity> hours;
+    std::map<int64_t, size_t> position;
+    for (int row = 0; row < rows.rows(); ++row) {
+      HourlyActivity hour;
+      hour.hour_start = rows.Int(row, 0);
+      hour.cycles = rows.Int(row, 1);
+      hour.cycles_failed = rows.Int(row, 2);
+      hour.games_attempted = rows.Int(row, 3);
+      hour.games_failed = rows.Int(row, 4);
+      hour.legs_settled = rows.Int(row, 5);
+      hour.parlays_won = rows.Int(row, 6);
+      hour.parlays_lost = rows.Int(row, 7);
+      hour.parlays_push = rows.Int(row, 8);
+      hour.parlays_void = rows.Int(row, 9);
+      position.emplace(hour.hour_start, hours.size());
+      hours.push_back(std::move(hour));
+    }
+    PgResult money = db_.Execute(kActivityMoneySelectSql,
+                                 PgParams().Add(from_hour).Add(to_hour));
+    for (int row = 0; row < money.rows(); ++row) {
+      const auto found = position.find(money.Int(row, 0));
+      if (found == position.end()) continue;
+      HourlyActivity& hour = hours[found->second];
+      hour.staked_minor[money.Text(row, 1)] = money.Int(row, 2);
+      hour.paid_minor[money.Text(row, 1)] = money.Int(row, 3);
+    }
+    return hours;
+  }
+
+  int64_t CountGamesToSettle() override {
+    return db_.Execute(std::string("SELECT COUNT(*) FROM games WHERE ") +
+                       kGamesToSettleCondition)
+        .Int(0, 0);
+  }
+
+  std::vector<GameLeg> ListGameLegs(std::string_view game_id,
+                                    int limit) override {
+    PgResult rows = db_.Execute(
+        std::string("SELECT ") + kLegColumns +
+            " FROM legs WHERE game_id = $1 ORDER BY parlay_id, leg_index "
+            "LIMIT $2",
+        PgParams().Add(game_id).Add(int64_t{limit}));
+    std::vector<GameLeg> legs;
+    for (int row = 0; row < rows.rows(); ++row) {
+      legs.push_back({rows.Text(row, 0), ReadLeg(rows, row)});
+    }
+    return legs;
+  }
+
  private:
   std::vector<Game> Games(const std::string& sql, const PgParams& params) {
     PgResult rows = db_.Execute(sql, params);

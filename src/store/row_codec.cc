@@ -1,5 +1,6 @@
 #include "store/row_codec.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace parlay {
@@ -65,6 +66,30 @@ std::string ResultText(const Game& game) {
       {"void_reason", game.void_reason},
   };
   return result.dump();
+}
+
+std::string Placeholders(std::string_view sql) {
+  std::string out(sql);
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] == '$' && out[i + 1] >= '0' && out[i + 1] <= '9') out[i] = '?';
+  }
+  return out;
+}
+
+std::vector<CurrencyAmounts> ActivityMoney(const HourlyActivity& delta) {
+  std::map<std::string, CurrencyAmounts> merged;
+  for (const auto& [currency, amount] : delta.staked_minor) {
+    merged[currency].staked_minor += amount;
+  }
+  for (const auto& [currency, amount] : delta.paid_minor) {
+    merged[currency].paid_minor += amount;
+  }
+  std::vector<CurrencyAmounts> amounts;
+  for (auto& [currency, amount] : merged) {
+    amount.currency = currency;
+    amounts.push_back(amount);
+  }
+  return amounts;
 }
 
 }  // namespace parlay

@@ -7,6 +7,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "rules/model.h"
 #include "store/store.h"
@@ -78,6 +80,56 @@ PeriodScores ParsePeriodResults(const std::string& text);
 // with the same text cannot grade any leg differently, so the engine
 // compares it with the text it last settled on to find score corrections.
 std::string ResultText(const Game& game);
+
+// Settlement activity statements, shared by both stores. Placeholders are
+// written as `$N` and become `?N` for SQLite through Placeholders().
+// The upserts add to an existing row, so concurrent workers never lose an
+// increment.
+inline constexpr char kActivityUpsertSql[] =
+    "INSERT INTO settlement_activity (hour_start, source, cycles, "
+    "cycles_failed, games_attempted, games_failed, legs_settled, "
+    "parlays_won, parlays_lost, parlays_push, parlays_void) VALUES ($1, $2, "
+    "$3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (hour_start, source) "
+    "DO UPDATE SET cycles = settlement_activity.cycles + excluded.cycles, "
+    "cycles_failed = settlement_activity.cycles_failed + "
+    "excluded.cycles_failed, games_attempted = "
+    "settlement_activity.games_attempted + excluded.games_attempted, "
+    "games_failed = settlement_activity.games_failed + "
+    "excluded.games_failed, legs_settled = settlement_activity.legs_settled "
+    "+ excluded.legs_settled, parlays_won = settlement_activity.parlays_won "
+    "+ excluded.parlays_won, parlays_lost = settlement_activity.parlays_lost "
+    "+ excluded.parlays_lost, parlays_push = "
+    "settlement_activity.parlays_push + excluded.parlays_push, parlays_void "
+    "= settlement_activity.parlays_void + excluded.parlays_void";
+inline constexpr char kActivityMoneyUpsertSql[] =
+    "INSERT INTO settlement_activity_money (hour_start, source, currency, "
+    "staked_minor, paid_minor) VALUES ($1, $2, $3, $4, $5) ON CONFLICT "
+    "(hour_start, source, currency) DO UPDATE SET staked_minor = "
+    "settlement_activity_money.staked_minor + excluded.staked_minor, "
+    "paid_minor = settlement_activity_money.paid_minor + excluded.paid_minor";
+// Both read a range of the primary key, whose first column is hour_start.
+inline constexpr char kActivitySelectSql[] =
+    "SELECT hour_start, SUM(cycles), SUM(cycles_failed), "
+    "SUM(games_attempted), SUM(games_failed), SUM(legs_settled), "
+    "SUM(parlays_won), SUM(parlays_lost), SUM(parlays_push), "
+    "SUM(parlays_void) FROM settlement_activity WHERE hour_start BETWEEN $1 "
+    "AND $2 GROUP BY hour_start ORDER BY hour_start";
+inline constexpr char kActivityMoneySelectSql[] =
+    "SELECT hour_start, currency, SUM(staked_minor), SUM(paid_minor) FROM "
+    "settlement_activity_money WHERE hour_start BETWEEN $1 AND $2 GROUP BY "
+    "hour_start, currency ORDER BY hour_start, currency";
+
+// Rewrites the `$N` placeholders of `sql` as SQLite's `?N`.
+std::string Placeholders(std::string_view sql);
+
+struct CurrencyAmounts {
+  std::string currency;
+  int64_t staked_minor = 0;
+  int64_t paid_minor = 0;
+};
+
+// The staked and paid amounts of `delta` merged by currency.
+std::vector<CurrencyAmounts> ActivityMoney(const HourlyActivity& delta);
 
 }  // namespace parlay
 

@@ -935,6 +935,92 @@ class SqliteStore final : public Store {
     return counts;
   }
 
+  void RecordActivity(std::string_view source,
+                      const HourlyActivity& delta) override {
+    WriteTransaction(db_, [&] {
+      auto& upsert = db_.Prepare(Placeholders(kActivityUpsertSql));
+      upsert.Bind(1, delta.hour_start)
+          .Bind(2, source)
+          .Bind(3, delta.cycles)
+          .Bind(4, delta.cycles_failed)
+          .Bind(5, delta.games_attempted)
+          .Bind(6, delta.games_failed)
+          .Bind(7, delta.legs_settled)
+          .Bind(8, delta.parlays_won)
+          .Bind(9, delta.parlays_lost)
+          .Bind(10, delta.parlays_push)
+          .Bind(11, delta.parlays_void);
+      upsert.Run();
+      auto& money = db_.Prepare(Placeholders(kActivityMoneyUpsertSql));
+      for (const auto& [currency, staked, paid] : ActivityMoney(delta)) {
+        money.Reset();
+        money.Bind(1, delta.hour_start)
+            .Bind(2, source)
+            .Bind(3, currency)
+            .Bind(4, staked)
+            .Bind(5, paid);
+        money.Run();
+      }
+    });
+  }
+
+  std::vector<HourlyActivity> ReadActivity(int64_t from_hour,
+                                           int64_t to_hour) override {
+    std::vector<HourlyActivity> hours;
+    std::map<int64_t, size_t> position;
+    auto& select = db_.Prepare(Placeholders(kActivitySelectSql));
+    select.Bind(1, from_hour).Bind(2, to_hour);
+    while (select.Step()) {
+      HourlyActivity hour;
+      hour.hour_start = select.Int(0);
+      hour.cycles = select.Int(1);
+      hour.cycles_failed = select.Int(2);
+      hour.games_attempted = select.Int(3);
+      hour.games_failed = select.Int(4);
+      hour.legs_settled = select.Int(5);
+      hour.parlays_won = select.Int(6);
+      hour.parlays_lost = select.Int(7);
+      hour.parlays_push = select.Int(8);
+      hour.parlays_void = select.Int(9);
+      position.emplace(hour.hour_start, hours.size());
+      hours.push_back(std::move(hour));
+    }
+    auto& money = db_.Prepare(Placeholders(kActivityMoneySelectSql));
+    money.Bind(1, from_hour).Bind(2, to_hour);
+    while (money.Step()) {
+      const auto found = position.find(money.Int(0));
+      if (found == position.end()) continue;
+      HourlyActivity& hour = hours[found->second];
+      hour.staked_minor[money.Text(1)] = money.Int(2);
+      hour.paid_minor[money.Text(1)] = money.Int(3);
+    }
+    return hours;
+  }
+
+  int64_t CountGamesToSettle() override {
+    auto& select = db_.Prepare(
+        std::string("SELECT COUNT(*) FROM games WHERE ") +
+        kGamesToSettleCondition);
+    select.Step();
+    const int64_t count = select.Int(0);
+    select.Reset();
+    return count;
+  }
+
+  std::vector<GameLeg> ListGameLegs(std::string_view game_id,
+                                    int limit) override {
+    std::vector<GameLeg> legs;
+    auto& select = db_.Prepare(
+        std::string("SELECT ") + kLegColumns +
+        " FROM legs WHERE game_id = ?1 ORDER BY parlay_id, leg_index LIMIT "
+        "?2");
+    select.Bind(1, game_id).Bind(2, int64_t{limit});
+    while (select.Step()) {
+      legs.push_back({select.Text(0), ReadLeg(select)});
+    }
+    return legs;
+  }
+
  private:
   // Loads the legs of `parlays` in one query and attaches them in order.
   void AttachLegs(std::vector<Parlay>& parlays) {

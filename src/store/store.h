@@ -266,6 +266,37 @@ struct AttentionCounts {
   int64_t unknown_status = 0;
 };
 
+// Settlement activity in one clock hour, as the settlement worker and the
+// admin routes record it after each cycle or action. Store::ReadActivity
+// sums the rows of every worker. Counts are of committed transitions, and
+// amounts are in minor units by currency.
+struct HourlyActivity {
+  int64_t hour_start = 0;  // Unix seconds, a multiple of 3600
+  // Worker cycles and admin actions that attempted games or failed, and
+  // of those, the cycles that failed as a whole.
+  int64_t cycles = 0;
+  int64_t cycles_failed = 0;
+  int64_t games_attempted = 0;
+  int64_t games_failed = 0;  // games rolled back after an error
+  int64_t legs_settled = 0;
+  int64_t parlays_won = 0;
+  int64_t parlays_lost = 0;
+  int64_t parlays_push = 0;
+  int64_t parlays_void = 0;
+  std::map<std::string, int64_t> staked_minor;  // of the parlays settled
+  std::map<std::string, int64_t> paid_minor;
+
+  int64_t parlays_settled() const {
+    return parlays_won + parlays_lost + parlays_push + parlays_void;
+  }
+};
+
+// A leg with the id of its parlay, for listing the legs of one game.
+struct GameLeg {
+  std::string parlay_id;
+  Leg leg;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -340,6 +371,24 @@ class Store {
   // Counts the games needing attention by reason, for the metrics read at
   // scrape time. FindGamesNeedingAttention lists the first two kinds.
   virtual AttentionCounts CountGamesNeedingAttention() = 0;
+
+  // Adds `delta` to the activity row of (delta.hour_start, source), in one
+  // transaction. `source` is the worker id, so that concurrent workers
+  // write separate rows.
+  virtual void RecordActivity(std::string_view source,
+                              const HourlyActivity& delta) = 0;
+
+  // The activity of every source summed per hour, for the hours in
+  // [from_hour, to_hour] that have any, oldest first.
+  virtual std::vector<HourlyActivity> ReadActivity(int64_t from_hour,
+                                                   int64_t to_hour) = 0;
+
+  // Counts the games FindGamesToSettle would return without a limit.
+  virtual int64_t CountGamesToSettle() = 0;
+
+  // The legs of one game in (parlay_id, leg_index) order, at most `limit`.
+  virtual std::vector<GameLeg> ListGameLegs(std::string_view game_id,
+                                            int limit) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and migrates it.

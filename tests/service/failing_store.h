@@ -105,6 +105,21 @@ class FailingStore final : public Store {
   AttentionCounts CountGamesNeedingAttention() override {
     return real_->CountGamesNeedingAttention();
   }
+  void RecordActivity(std::string_view source,
+                      const HourlyActivity& delta) override {
+    real_->RecordActivity(source, delta);
+  }
+  std::vector<HourlyActivity> ReadActivity(int64_t from_hour,
+                                           int64_t to_hour) override {
+    return real_->ReadActivity(from_hour, to_hour);
+  }
+  int64_t CountGamesToSettle() override {
+    return real_->CountGamesToSettle();
+  }
+  std::vector<GameLeg> ListGameLegs(std::string_view game_id,
+                                    int limit) override {
+    return real_->ListGameLegs(game_id, limit);
+  }
 
  private:
   std::unique_ptr<Store> real_;
