@@ -162,9 +162,9 @@ std::string FirstDifference(const Parlay& stored, const Parlay& posted,
 
 // Places the parlays whose ids are not stored yet and returns how many it
 // placed. A parlay whose id is stored with the same terms is a repeat of an
-// earlier request and is skipped; with other terms it is a conflict, and
-// nothing is written. `placed_at_given[i]` tells whether parlays[i] came
-// with its own placed_at.
+// earlier request and is skipped. One stored with other terms throws
+// ApiError 409, and nothing is written. `placed_at_given[i]` tells whether
+// parlays[i] came with its own placed_at.
 int PlaceNewParlays(Store& store, const std::vector<Parlay>& parlays,
                     const std::vector<bool>& placed_at_given,
                     const std::vector<std::pair<std::string, std::string>>&
@@ -237,7 +237,7 @@ void PostParlays(RouteContext& context, const httplib::Request& request,
     placed = PlaceNewParlays(*store, parlays, placed_at_given, field_of_id);
   } catch (const StoreError&) {
     // Another request may have placed one of the ids since the check, so
-    // the check runs again; a second failure is a database error.
+    // the check runs again. A second failure is a database error.
     placed = PlaceNewParlays(*store, parlays, placed_at_given, field_of_id);
   }
 
