@@ -6,7 +6,8 @@ JOBS ?= 2
 DB ?= parlay-settler.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test test-sqlite test-asan coverage format clean
+.PHONY: all deps build run test test-sqlite test-asan coverage format clean \
+	fuzz
 
 all: build
 
@@ -39,7 +40,7 @@ test-sqlite: build
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPARLAY_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -E 'RealNfl|Cli'
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -E 'RealNfl|Cli|Load'
 
 # Line coverage of the whole tree with gcovr; the report lists rules and
 # engine files first.
@@ -56,7 +57,7 @@ format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan build-coverage
+	rm -rf $(BUILD) build-asan build-coverage build-fuzz
 
 # Service latency and HTTP throughput on loopback (bench/service/run):
 # final-to-settled latency through the API, and wrk against the service
@@ -65,3 +66,14 @@ clean:
 .PHONY: bench-service
 bench-service: build
 	bench/service/run
+
+# Builds the libFuzzer targets of fuzz/ with clang under ASan and UBSan in
+# build-fuzz and runs each for FUZZ_SECONDS seconds, two at a time. The
+# corpus grows in build-fuzz/corpus across runs; crashes are saved in
+# build-fuzz/artifacts. `FUZZ_SECONDS=3600 make fuzz` is the long run.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPARLAY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) fuzz/run build-fuzz

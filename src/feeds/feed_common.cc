@@ -337,8 +337,8 @@ std::optional<json> ParseJsonSnapshot(std::string_view source,
   if (!JsonDepthWithin(text)) {
     ImportProblem problem;
     problem.file = std::string(source);
-    problem.error = "JSON nested deeper than " +
-                    std::to_string(kMaxJsonDepth) + " levels";
+    problem.error =
+        "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
     problem.expected = "a complete JSON document";
     problems.push_back(std::move(problem));
     return std::nullopt;
@@ -350,6 +350,17 @@ std::optional<json> ParseJsonSnapshot(std::string_view source,
     problem.file = std::string(source);
     problem.error = DescribeJsonError(text, error);
     problem.expected = "a complete JSON document";
+    problems.push_back(std::move(problem));
+    return std::nullopt;
+  } catch (const json::out_of_range& error) {
+    // nlohmann::json 3.11 reports a number too large for a double, such as
+    // 1e999, as out_of_range 406 instead of a parse_error.
+    ImportProblem problem;
+    problem.file = std::string(source);
+    problem.error = std::string("invalid JSON (") + error.what() + ")";
+    problem.expected =
+        "a complete JSON document with numbers a double can "
+        "hold";
     problems.push_back(std::move(problem));
     return std::nullopt;
   }

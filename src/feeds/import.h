@@ -66,6 +66,16 @@ class ImportError : public std::runtime_error {
   std::vector<ImportProblem> problems_;
 };
 
+// Limits on newly placed parlays beyond what the settlement rules need,
+// against input mistakes such as a stake typed with extra zeros. The
+// service reads them from its configuration. Imports use the defaults.
+struct ParlayLimits {
+  size_t max_legs = 20;
+  // Maximum stake in major units of the parlay's currency: 100000 allows
+  // up to 100000.00 USD and up to 100000 JPY alike.
+  int64_t max_stake_units = 100'000;
+};
+
 struct ImportOptions {
   bool skip_invalid = false;  // write the valid records, report the rest
 };

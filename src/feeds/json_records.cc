@@ -177,6 +177,16 @@ std::string DescribeParseError(std::string_view text,
          ")";
 }
 
+// "invalid JSON (number overflow parsing '1e999')". nlohmann::json 3.11
+// reports a number too large for a double as out_of_range 406, not as a
+// parse_error, and gives no position.
+std::string DescribeOutOfRange(const json::out_of_range& error) {
+  std::string reason = error.what();
+  const size_t bracket = reason.find("] ");
+  if (bracket != std::string::npos) reason = reason.substr(bracket + 2);
+  return "invalid JSON (" + reason + ")";
+}
+
 JsonRecord MakeRecord(int number, int line, json value,
                       const DuplicateKeyFinder& finder, int element) {
   JsonRecord record{number, line, std::move(value), {}};
@@ -191,8 +201,8 @@ JsonRecord MakeRecord(int number, int line, json value,
 ImportProblem TooDeep(const std::string& source) {
   ImportProblem problem;
   problem.file = source;
-  problem.error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                  " levels";
+  problem.error =
+      "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
   problem.expected = "records of the documented format";
   return problem;
 }
@@ -207,6 +217,13 @@ void ReadArray(const std::string& path, std::string_view text, JsonFile& file) {
     problem.file = path;
     problem.error = DescribeParseError(text, error, &problem.line);
     problem.expected = "a JSON array of objects";
+    file.problems.push_back(std::move(problem));
+    return;
+  } catch (const json::out_of_range& error) {
+    ImportProblem problem;
+    problem.file = path;
+    problem.error = DescribeOutOfRange(error);
+    problem.expected = "a JSON array of objects with numbers a double can hold";
     file.problems.push_back(std::move(problem));
     return;
   }
@@ -248,6 +265,16 @@ void ReadLines(const std::string& path, std::string_view text, JsonFile& file) {
       problem.error = DescribeParseError(line, error, &ignored_line);
       problem.expected =
           "one JSON object per line (JSON Lines), or a JSON array of objects";
+      file.problems.push_back(std::move(problem));
+    } catch (const json::out_of_range& error) {
+      ImportProblem problem;
+      problem.file = path;
+      problem.record = line_number;
+      problem.line = line_number;
+      problem.error = DescribeOutOfRange(error);
+      problem.expected =
+          "one JSON object per line, with numbers a double "
+          "can hold";
       file.problems.push_back(std::move(problem));
     }
   }
@@ -313,6 +340,12 @@ JsonFile ParseJsonBody(const std::string& source, std::string_view text) {
     problem.file = source;
     problem.error = DescribeParseError(text, error, &problem.line);
     problem.expected = "a JSON object, or a JSON array of objects";
+    file.problems.push_back(std::move(problem));
+  } catch (const json::out_of_range& error) {
+    ImportProblem problem;
+    problem.file = source;
+    problem.error = DescribeOutOfRange(error);
+    problem.expected = "a JSON object with numbers a double can hold";
     file.problems.push_back(std::move(problem));
   }
   return file;

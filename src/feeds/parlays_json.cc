@@ -41,48 +41,16 @@ constexpr std::string_view kMarketNames[] = {
 constexpr std::string_view kPeriodNames[] = {
     "game", "regulation", "first_half", "q1", "q2", "q3", "q4"};
 
-// Legs per parlay; more is rejected as a likely input mistake.
-constexpr size_t kMaxLegs = 20;
-
 // The data from the store and from earlier records that checking a parlay
 // needs.
 struct Context {
-  std::map<std::string, Game> games;  // the stored games the legs name
-  std::set<std::string> stored_parlay_ids;
+  const std::map<std::string, Game>& games;  // stored games, by id
+  const std::set<std::string>& stored_parlay_ids;
+  const ParlayLimits& limits;
+  int64_t now = 0;
   // The first record with each parlay id: "parlays.json record 2".
   std::map<std::string, std::string> first_record_with_id;
-  int64_t now = 0;
 };
-
-// Collects the parlay ids and leg game ids of every record, valid or not,
-// so that the store is queried once for each.
-void CollectIds(std::span<const feeds::FileRecords> inputs,
-                std::vector<std::string>& parlay_ids,
-                std::vector<std::string>& game_ids) {
-  std::set<std::string> parlays;
-  std::set<std::string> games;
-  for (const feeds::FileRecords& input : inputs) {
-    for (const feeds::JsonRecord& record : input.records) {
-      const json& object = record.value;
-      if (!object.is_object()) continue;
-      const json* id = feeds::FindMember(object, "id");
-      if (id != nullptr && id->is_string()) {
-        parlays.insert(id->get<std::string>());
-      }
-      const json* legs = feeds::FindMember(object, "legs");
-      if (legs == nullptr || !legs->is_array()) continue;
-      for (const json& leg : *legs) {
-        if (!leg.is_object()) continue;
-        const json* game = feeds::FindMember(leg, "game");
-        if (game != nullptr && game->is_string()) {
-          games.insert(game->get<std::string>());
-        }
-      }
-    }
-  }
-  parlay_ids.assign(parlays.begin(), parlays.end());
-  game_ids.assign(games.begin(), games.end());
-}
 
 // Describes the selections a market takes on `game`, naming both teams.
 std::string SelectionDescription(Market market, const Game& game) {
@@ -139,6 +107,10 @@ std::optional<Odds> ReadOdds(const json& leg, const std::string& prefix,
   if (!odds.ok()) {
     check.Invalid(field, *value,
                   description + " (" + feeds::ReasonOf(odds.error()) + ")");
+    return std::nullopt;
+  }
+  if (!IsPlaceableOdds(odds.value())) {
+    check.Invalid(field, *value, std::string(kPlaceableOddsRange));
     return std::nullopt;
   }
   return odds.value();
@@ -316,6 +288,7 @@ std::optional<Leg> ReadLeg(const json& value, size_t index,
 // problem added, when it is missing or invalid.
 std::optional<int64_t> ReadStake(const json& object,
                                  const std::optional<std::string>& currency,
+                                 const ParlayLimits& limits,
                                  RecordChecker& check) {
   std::optional<int> exponent;
   if (currency) exponent = CurrencyExponent(*currency);
@@ -348,6 +321,17 @@ std::optional<int64_t> ReadStake(const json& object,
     check.Invalid("stake", *value, description);
     return std::nullopt;
   }
+  // The limit in minor units; the configuration caps max_stake_units so
+  // that this product fits in int64_t.
+  int64_t max_stake_minor = limits.max_stake_units;
+  for (int i = 0; i < *exponent; ++i) max_stake_minor *= 10;
+  if (amount.value() > max_stake_minor) {
+    check.Invalid("stake", *value,
+                  "a stake of at most " +
+                      FormatAmount(max_stake_minor, *exponent) + " " +
+                      *currency + ", the configured maximum stake");
+    return std::nullopt;
+  }
   return amount.value();
 }
 
@@ -368,14 +352,15 @@ std::optional<std::string> ReadCurrency(const json& object,
 std::optional<std::vector<Leg>> ReadLegs(const json& object,
                                          const Context& context,
                                          RecordChecker& check) {
+  const size_t max_legs = context.limits.max_legs;
   const std::string expected =
-      "an array of 1 to " + std::to_string(kMaxLegs) + " leg objects";
+      "an array of 1 to " + std::to_string(max_legs) + " leg objects";
   const json* legs = feeds::FindMember(object, "legs");
   if (legs == nullptr) {
     check.Missing("legs", expected);
     return std::nullopt;
   }
-  if (!legs->is_array() || legs->empty() || legs->size() > kMaxLegs) {
+  if (!legs->is_array() || legs->empty() || legs->size() > max_legs) {
     check.Invalid("legs", *legs, expected);
     return std::nullopt;
   }
@@ -445,7 +430,7 @@ std::optional<Parlay> ReadParlay(const std::string& file,
   const std::optional<std::string> account = check.RequiredText(
       object, "", "account", "an account id such as \"a-42\"");
   const std::optional<std::string> currency = ReadCurrency(object, check);
-  const std::optional<int64_t> stake = ReadStake(object, currency, check);
+  const std::optional<int64_t> stake = ReadStake(object, currency, context.limits, check);
 
   int64_t placed_at = context.now;
   const json* placed = feeds::FindMember(object, "placed_at");
@@ -497,27 +482,40 @@ ImportReport ImportParlays(Store& store, std::span<const std::string> files,
 
 namespace feeds {
 
-ImportReport ImportParlayRecords(Store& store,
-                                 std::span<const FileRecords> inputs,
-                                 ImportReport report,
-                                 const ImportOptions& options,
-                                 const Clock& clock) {
-  std::vector<std::string> files;
-  for (const FileRecords& input : inputs) files.push_back(input.file);
-
-  Context context;
-  context.now = clock.NowSeconds();
-  std::vector<std::string> parlay_ids;
-  std::vector<std::string> game_ids;
-  CollectIds(inputs, parlay_ids, game_ids);
-  for (Game& game : store.GetGames(game_ids)) {
-    std::string id = game.id;
-    context.games.emplace(std::move(id), std::move(game));
+void CollectParlayRecordIds(std::span<const feeds::FileRecords> inputs,
+                std::vector<std::string>& parlay_ids,
+                std::vector<std::string>& game_ids) {
+  std::set<std::string> parlays;
+  std::set<std::string> games;
+  for (const feeds::FileRecords& input : inputs) {
+    for (const feeds::JsonRecord& record : input.records) {
+      const json& object = record.value;
+      if (!object.is_object()) continue;
+      const json* id = feeds::FindMember(object, "id");
+      if (id != nullptr && id->is_string()) {
+        parlays.insert(id->get<std::string>());
+      }
+      const json* legs = feeds::FindMember(object, "legs");
+      if (legs == nullptr || !legs->is_array()) continue;
+      for (const json& leg : *legs) {
+        if (!leg.is_object()) continue;
+        const json* game = feeds::FindMember(leg, "game");
+        if (game != nullptr && game->is_string()) {
+          games.insert(game->get<std::string>());
+        }
+      }
+    }
   }
-  for (std::string& id : store.ExistingParlayIds(parlay_ids)) {
-    context.stored_parlay_ids.insert(std::move(id));
-  }
+  parlay_ids.assign(parlays.begin(), parlays.end());
+  game_ids.assign(games.begin(), games.end());
+}
 
+std::vector<Parlay> ReadParlayRecords(
+    std::span<const FileRecords> inputs,
+    const std::map<std::string, Game>& games,
+    const std::set<std::string>& stored_parlay_ids, int64_t now,
+    const ParlayLimits& limits, ImportReport& report) {
+  Context context{games, stored_parlay_ids, limits, now, {}};
   std::vector<Parlay> parlays;
   for (const feeds::FileRecords& input : inputs) {
     for (const feeds::JsonRecord& record : input.records) {
@@ -528,6 +526,33 @@ ImportReport ImportParlayRecords(Store& store,
       }
     }
   }
+  return parlays;
+}
+
+ImportReport ImportParlayRecords(Store& store,
+                                 std::span<const FileRecords> inputs,
+                                 ImportReport report,
+                                 const ImportOptions& options,
+                                 const Clock& clock) {
+  std::vector<std::string> files;
+  for (const FileRecords& input : inputs) files.push_back(input.file);
+
+  std::vector<std::string> parlay_ids;
+  std::vector<std::string> game_ids;
+  CollectParlayRecordIds(inputs, parlay_ids, game_ids);
+  std::map<std::string, Game> games;
+  for (Game& game : store.GetGames(game_ids)) {
+    std::string id = game.id;
+    games.emplace(std::move(id), std::move(game));
+  }
+  std::set<std::string> stored_parlay_ids;
+  for (std::string& id : store.ExistingParlayIds(parlay_ids)) {
+    stored_parlay_ids.insert(std::move(id));
+  }
+
+  std::vector<Parlay> parlays =
+      ReadParlayRecords(inputs, games, stored_parlay_ids, clock.NowSeconds(),
+                        ParlayLimits{}, report);
   feeds::SortProblems(files, report.problems);
   feeds::ThrowIfInvalid(report, options);
 

@@ -5,7 +5,11 @@
 #ifndef PARLAY_FEEDS_RECORD_IMPORT_H_
 #define PARLAY_FEEDS_RECORD_IMPORT_H_
 
+#include <map>
+#include <set>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "feeds/import.h"
 #include "feeds/json_records.h"
@@ -22,6 +26,23 @@ ImportReport ImportGameRecords(Store& store,
                                std::span<const FileRecords> inputs,
                                ImportReport report,
                                const ImportOptions& options);
+
+// Collects the parlay ids and the leg game ids of every record, valid or
+// not, sorted and without repeats, so that the store is queried once.
+void CollectParlayRecordIds(std::span<const FileRecords> inputs,
+                            std::vector<std::string>& parlay_ids,
+                            std::vector<std::string>& game_ids);
+
+// Validates parlay records without writing them and returns the valid
+// parlays, adding a problem to `report` for each invalid record. `games`
+// are the stored games that the legs may name, by id. A parlay whose id is
+// in `stored_parlay_ids` is a problem (duplicate id). Parlays without
+// placed_at are placed at `now` (Unix seconds).
+std::vector<Parlay> ReadParlayRecords(
+    std::span<const FileRecords> inputs,
+    const std::map<std::string, Game>& games,
+    const std::set<std::string>& stored_parlay_ids, int64_t now,
+    const ParlayLimits& limits, ImportReport& report);
 
 // Validates and writes parlay records as ImportParlays does.
 ImportReport ImportParlayRecords(Store& store,

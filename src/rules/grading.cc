@@ -268,7 +268,10 @@ Grade GradeSpread(const GameResult& game, Score score, Selection selection,
                   Line line) {
   const auto [team, margin] = TeamMargin(game, score, selection);
   const LineGrade graded = GradeAgainstLine(
-      line, /*spread=*/true, [&](Line at) { return margin * 4 + at.quarters; });
+      line, /*spread=*/true,
+      // An init-capture, because clang 14 (the fuzz build) cannot capture
+      // a structured binding.
+      [margin = margin](Line at) { return margin * 4 + at.quarters; });
   return {graded.status, team + " " + graded.summary + graded.halves};
 }
 

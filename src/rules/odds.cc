@@ -115,4 +115,12 @@ Result<Odds> ParseOdds(std::string_view text) {
   return ParseDecimal(text, *digits);
 }
 
+bool IsPlaceableOdds(const Odds& odds) {
+  // numerator / denominator >= 101 / 100 and <= 10000 / 1, compared by
+  // cross-multiplying. ParseOdds keeps both terms below 10^8, so the
+  // products fit in int64_t.
+  return odds.numerator * 100 >= odds.denominator * 101 &&
+         odds.numerator <= odds.denominator * 10'000;
+}
+
 }  // namespace parlay

@@ -30,6 +30,16 @@ struct Odds {
 // American; anything else as decimal.
 Result<Odds> ParseOdds(std::string_view text);
 
+// Odds accepted on a newly placed leg: decimal 1.01 to 10000, which is
+// American -10000 to +999900. ParseOdds reads a wider range, so that the
+// error can name the problem. Legs already stored settle whatever their
+// odds.
+inline constexpr std::string_view kPlaceableOddsRange =
+    "decimal odds from 1.01 to 10000 (American -10000 to +999900)";
+
+// Returns whether `odds` lies within kPlaceableOddsRange, ends included.
+bool IsPlaceableOdds(const Odds& odds);
+
 }  // namespace parlay
 
 #endif  // PARLAY_RULES_ODDS_H_

@@ -1,5 +1,7 @@
 #include "service/admin_routes.h"
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <strings.h>
 
 #include "engine/settlement.h"
@@ -15,17 +17,19 @@ using nlohmann::json;
 
 constexpr size_t kMaxReasonBytes = 500;
 
-// Compares in time that depends only on the lengths, so that response
-// times do not reveal how much of a guessed token matched.
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  unsigned char difference = a.size() == b.size() ? 0 : 1;
-  const size_t length = std::max(a.size(), b.size());
-  for (size_t i = 0; i < length; ++i) {
-    const auto x = static_cast<unsigned char>(i < a.size() ? a[i] : 0);
-    const auto y = static_cast<unsigned char>(i < b.size() ? b[i] : 0);
-    difference |= static_cast<unsigned char>(x ^ y);
-  }
-  return difference == 0;
+// Compares the SHA-256 digests of both tokens with CRYPTO_memcmp, so the
+// comparison takes the same time wherever the tokens first differ and
+// whatever their lengths. Hashing takes time in proportion to each token's
+// length, which reveals only the length of the presented token.
+bool TokensEqual(std::string_view presented, std::string_view expected) {
+  unsigned char presented_digest[SHA256_DIGEST_LENGTH];
+  unsigned char expected_digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(presented.data()),
+         presented.size(), presented_digest);
+  SHA256(reinterpret_cast<const unsigned char*>(expected.data()),
+         expected.size(), expected_digest);
+  return CRYPTO_memcmp(presented_digest, expected_digest,
+                       SHA256_DIGEST_LENGTH) == 0;
 }
 
 void RejectUnauthorized(httplib::Response& response,
@@ -268,8 +272,8 @@ bool AuthorizeAdmin(const RouteContext& context,
       header.size() > kScheme.size() &&
       strncasecmp(header.c_str(), kScheme.data(), kScheme.size()) == 0;
   if (!bearer ||
-      !ConstantTimeEquals(std::string_view(header).substr(kScheme.size()),
-                          context.config.admin_token)) {
+      !TokensEqual(std::string_view(header).substr(kScheme.size()),
+                   context.config.admin_token)) {
     LogEvent(spdlog::level::warn, "admin_auth_rejected",
              "admin request with a missing or wrong token rejected",
              {{"path", request.path}, {"remote_addr", request.remote_addr}});

@@ -1,6 +1,7 @@
 #include "service/api_routes.h"
 
 #include <charconv>
+#include <map>
 #include <set>
 
 #include "feeds/import.h"
@@ -9,17 +10,12 @@
 #include "format/records.h"
 #include "rules/types.h"
 #include "service/logging.h"
+#include "service/request_body.h"
 
 namespace parlay::service {
 namespace {
 
 using nlohmann::json;
-
-// Names the request body in validation messages.
-const std::string kBodySource = "request body";
-
-// Problems listed in a 422 response; the message names the first.
-constexpr size_t kMaxProblemsListed = 100;
 
 constexpr char kBase64UrlAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -79,52 +75,6 @@ int64_t IntegerParameter(const httplib::Request& request,
   return value;
 }
 
-bool IsArrayBody(const std::string& body) {
-  const size_t first = body.find_first_not_of(" \t\r\n");
-  return first != std::string::npos && body[first] == '[';
-}
-
-// The field of a problem as a path into the body: "stake" for an object
-// body, "[2].stake" for the third record of an array body.
-std::string FieldPath(const ImportProblem& problem, bool array_body) {
-  if (!array_body) return problem.field;
-  std::string path = "[" + std::to_string(problem.record - 1) + "]";
-  if (!problem.field.empty()) path += "." + problem.field;
-  return path;
-}
-
-[[noreturn]] void ThrowInvalidRecords(
-    const std::vector<ImportProblem>& problems, bool array_body) {
-  const ImportProblem& first = problems.front();
-  ApiError error(422, "invalid_record", first.ToString(),
-                 FieldPath(first, array_body));
-  json listed = json::array();
-  for (size_t i = 0; i < problems.size() && i < kMaxProblemsListed; ++i) {
-    listed.push_back({{"field", FieldPath(problems[i], array_body)},
-                      {"message", problems[i].ToString()}});
-  }
-  error.details["problems"] = listed;
-  error.details["problem_count"] = problems.size();
-  throw error;
-}
-
-// Parses a games or parlays body into records, or throws ApiError.
-std::vector<feeds::FileRecords> ParseRecords(const std::string& body,
-                                             std::string_view what) {
-  feeds::JsonFile file = feeds::ParseJsonBody(kBodySource, body);
-  if (!file.readable) {
-    throw ApiError(400, "invalid_json",
-                   file.problems.empty() ? "the request body is not valid JSON"
-                                         : file.problems.front().ToString());
-  }
-  if (file.records.empty()) {
-    throw ApiError(422, "invalid_body",
-                   "the request body has no " + std::string(what) +
-                       ": send one object or a non-empty array of objects");
-  }
-  return {{kBodySource, std::move(file.records)}};
-}
-
 // Returns the "id" string of every object record, with its field path.
 std::vector<std::pair<std::string, std::string>> RecordIds(
     const feeds::FileRecords& input, bool array_body) {
@@ -143,7 +93,8 @@ std::vector<std::pair<std::string, std::string>> RecordIds(
 void PostGames(RouteContext& context, const httplib::Request& request,
                httplib::Response& response) {
   const bool array_body = IsArrayBody(request.body);
-  std::vector<feeds::FileRecords> inputs = ParseRecords(request.body, "game");
+  std::vector<feeds::FileRecords> inputs = ParseRecordsBody(
+      request.body, "game", context.config.max_records_per_request);
   ImportReport report;
   report.records = static_cast<int>(inputs.front().records.size());
 
@@ -177,52 +128,133 @@ void PostGames(RouteContext& context, const httplib::Request& request,
             {"games", games}});
 }
 
+// Returns the first field in which a posted parlay differs from the stored
+// one with its id, such as "stake" or "legs[1].odds", or an empty string
+// when they are the same bet. Legs compare by their resolved terms, so
+// "home" and the home team's name are the same selection, and odds by
+// value, so "2.50" and "2.5" are the same odds. placed_at is compared only
+// when the request gave it, because it defaults to the time of the request.
+std::string FirstDifference(const Parlay& stored, const Parlay& posted,
+                            bool compare_placed_at) {
+  if (stored.account != posted.account) return "account";
+  if (stored.currency != posted.currency) return "currency";
+  if (stored.stake_minor != posted.stake_minor) return "stake";
+  if (compare_placed_at && stored.placed_at != posted.placed_at) {
+    return "placed_at";
+  }
+  if (stored.legs.size() != posted.legs.size()) return "legs";
+  for (size_t i = 0; i < stored.legs.size(); ++i) {
+    const Leg& a = stored.legs[i];
+    const Leg& b = posted.legs[i];
+    const std::string prefix = "legs[" + std::to_string(i) + "].";
+    if (a.game_id != b.game_id) return prefix + "game";
+    if (a.market != b.market) return prefix + "market";
+    if (a.selection != b.selection) return prefix + "selection";
+    if (a.line != b.line) return prefix + "line";
+    if (a.period != b.period) return prefix + "period";
+    if (a.odds.numerator != b.odds.numerator ||
+        a.odds.denominator != b.odds.denominator) {
+      return prefix + "odds";
+    }
+  }
+  return "";
+}
+
+// Places the parlays whose ids are not stored yet and returns how many it
+// placed. A parlay whose id is stored with the same terms is a repeat of an
+// earlier request and is skipped. One stored with other terms throws
+// ApiError 409, and nothing is written. `placed_at_given[i]` tells whether
+// parlays[i] came with its own placed_at.
+int PlaceNewParlays(Store& store, const std::vector<Parlay>& parlays,
+                    const std::vector<bool>& placed_at_given,
+                    const std::vector<std::pair<std::string, std::string>>&
+                        field_of_id) {
+  std::vector<std::string> ids;
+  for (const Parlay& parlay : parlays) ids.push_back(parlay.id);
+  const std::vector<std::string> existing_list = store.ExistingParlayIds(ids);
+  const std::set<std::string> existing(existing_list.begin(),
+                                       existing_list.end());
+  std::vector<Parlay> placed;
+  for (size_t i = 0; i < parlays.size(); ++i) {
+    const Parlay& parlay = parlays[i];
+    if (!existing.contains(parlay.id)) {
+      placed.push_back(parlay);
+      continue;
+    }
+    const std::optional<Parlay> stored = store.GetParlay(parlay.id);
+    const std::string difference =
+        stored ? FirstDifference(*stored, parlay, placed_at_given[i]) : "id";
+    if (difference.empty()) continue;
+    std::string field;
+    for (const auto& [id, path] : field_of_id) {
+      if (id == parlay.id) field = path;
+    }
+    throw ApiError(409, "duplicate_id",
+                   "parlay \"" + parlay.id +
+                       "\" already exists with a different " + difference +
+                       "; parlay ids are unique, so place a changed bet "
+                       "under a new id",
+                   field);
+  }
+  if (!placed.empty()) store.InsertParlays(placed);
+  return static_cast<int>(placed.size());
+}
+
 void PostParlays(RouteContext& context, const httplib::Request& request,
                  httplib::Response& response) {
   const bool array_body = IsArrayBody(request.body);
-  std::vector<feeds::FileRecords> inputs = ParseRecords(request.body, "parlay");
-  ImportReport report;
-  report.records = static_cast<int>(inputs.front().records.size());
-  const auto ids = RecordIds(inputs.front(), array_body);
-  std::vector<std::string> id_list;
-  for (const auto& [id, field] : ids) id_list.push_back(id);
+  std::vector<feeds::FileRecords> inputs = ParseRecordsBody(
+      request.body, "parlay", context.config.max_records_per_request);
+  const auto field_of_id = RecordIds(inputs.front(), array_body);
+  std::vector<std::string> parlay_ids;
+  std::vector<std::string> game_ids;
+  feeds::CollectParlayRecordIds(inputs, parlay_ids, game_ids);
 
   auto store = context.write_stores.Acquire();
-  auto reject_existing = [&] {
-    std::vector<std::string> existing = store->ExistingParlayIds(id_list);
-    if (existing.empty()) return;
-    std::string field;
-    for (const auto& [id, path] : ids) {
-      if (id == existing.front()) field = path;
-    }
-    throw ApiError(409, "duplicate_id",
-                   "parlay \"" + existing.front() +
-                       "\" already exists; parlay ids are unique",
-                   field);
-  };
-  reject_existing();
-  try {
-    report =
-        feeds::ImportParlayRecords(*store, inputs, report, {}, context.clock);
-  } catch (const ImportError& error) {
-    ThrowInvalidRecords(error.problems(), array_body);
-  } catch (const StoreError&) {
-    // Another request may have placed the same id since the check above.
-    reject_existing();
-    throw;
+  std::map<std::string, Game> games;
+  for (Game& game : store->GetGames(game_ids)) {
+    std::string id = game.id;
+    games.emplace(std::move(id), std::move(game));
+  }
+  // Stored ids are not problems here: PlaceNewParlays compares the stored
+  // parlay with the posted one, so that a retried request succeeds.
+  ImportReport report;
+  const std::vector<Parlay> parlays = feeds::ReadParlayRecords(
+      inputs, games, {}, context.clock.NowSeconds(),
+      context.config.parlay_limits, report);
+  if (!report.problems.empty()) {
+    ThrowInvalidRecords(report.problems, array_body);
+  }
+  // Every record is valid, so records[i] is parlays[i].
+  std::vector<bool> placed_at_given;
+  for (const feeds::JsonRecord& record : inputs.front().records) {
+    const json* placed_at = feeds::FindMember(record.value, "placed_at");
+    placed_at_given.push_back(placed_at != nullptr && !placed_at->is_null());
   }
 
-  json placed = json::array();
-  for (const std::string& id : id_list) {
-    if (std::optional<Parlay> parlay = store->GetParlay(id)) {
-      placed.push_back(ParlayToJson(*parlay));
+  int placed = 0;
+  try {
+    placed = PlaceNewParlays(*store, parlays, placed_at_given, field_of_id);
+  } catch (const StoreError&) {
+    // Another request may have placed one of the ids since the check, so
+    // the check runs again. A second failure is a database error.
+    placed = PlaceNewParlays(*store, parlays, placed_at_given, field_of_id);
+  }
+
+  json body = json::array();
+  for (const Parlay& parlay : parlays) {
+    if (std::optional<Parlay> stored = store->GetParlay(parlay.id)) {
+      body.push_back(ParlayToJson(*stored));
     }
   }
-  LogEvent(
-      spdlog::level::info, "parlays_placed", "parlays placed",
-      {{"count", report.imported},
-       {"parlay_ids", id_list.size() <= 20 ? json(id_list) : json(nullptr)}});
-  SendJson(response, 201, {{"parlays", placed}});
+  LogEvent(spdlog::level::info, "parlays_placed", "parlays placed",
+           {{"count", placed},
+            {"repeated", parlays.size() - static_cast<size_t>(placed)},
+            {"parlay_ids",
+             parlay_ids.size() <= 20 ? json(parlay_ids) : json(nullptr)}});
+  // 201 when this request placed a parlay, 200 when every parlay was a
+  // repeat of an earlier request.
+  SendJson(response, placed > 0 ? 201 : 200, {{"parlays", body}});
 }
 
 void ListParlays(RouteContext& context, const httplib::Request& request,

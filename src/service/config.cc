@@ -68,6 +68,16 @@ const std::vector<SettingName> kSettings = {
     {"FEED_TEAM_ALIASES", "--feed-team-aliases",
      "CSV file of extra team aliases with the header alias,name (default "
      "none)"},
+    {"MAX_BODY_BYTES", "--max-body-bytes",
+     "largest request body in bytes, 1024 to 67108864; larger bodies get "
+     "413 (default 1048576)"},
+    {"MAX_RECORDS_PER_REQUEST", "--max-records-per-request",
+     "games or parlays in one POST body, 1 to 100000 (default 1000)"},
+    {"MAX_PARLAY_LEGS", "--max-parlay-legs",
+     "legs of one parlay, 1 to 100 (default 20)"},
+    {"MAX_STAKE", "--max-stake",
+     "largest stake of a parlay in major units of its currency, 1 to "
+     "1000000000000 (default 100000: 100000.00 USD or 100000 JPY)"},
 };
 
 // The origin and text of a setting's value, for error messages.
@@ -99,9 +109,10 @@ std::string Lower(std::string text) {
 }
 
 // Parses a decimal integer from `min` to `max`, without sign or spaces.
-Result<int> ParseInt(const Source& source, int min, int max) {
+template <typename Integer = int>
+Result<Integer> ParseInt(const Source& source, Integer min, Integer max) {
   const std::string& text = source.value;
-  int value = 0;
+  Integer value = 0;
   const char* end = text.data() + text.size();
   auto [ptr, error] = std::from_chars(text.data(), end, value);
   const bool digits_only =
@@ -342,6 +353,31 @@ Result<ServiceConfig> LoadConfig(
     errors.push_back(Apply(aliases, ParseTeamAliases, config.team_aliases));
   }
 
+  errors.push_back(Apply(
+      lookup("MAX_BODY_BYTES"),
+      [](const Source& source) {
+        return ParseInt<size_t>(source, 1024, size_t{64} << 20);
+      },
+      config.max_body_bytes));
+  errors.push_back(Apply(
+      lookup("MAX_RECORDS_PER_REQUEST"),
+      [](const Source& source) {
+        return ParseInt<size_t>(source, 1, 100'000);
+      },
+      config.max_records_per_request));
+  errors.push_back(Apply(
+      lookup("MAX_PARLAY_LEGS"),
+      [](const Source& source) { return ParseInt<size_t>(source, 1, 100); },
+      config.parlay_limits.max_legs));
+  // 10^12 major units are 10^15 minor units of a currency with three
+  // decimals, the largest amount the service stores (kMaxAmountMinor).
+  errors.push_back(Apply(
+      lookup("MAX_STAKE"),
+      [](const Source& source) {
+        return ParseInt<int64_t>(source, 1, 1'000'000'000'000);
+      },
+      config.parlay_limits.max_stake_units));
+
   std::string message;
   for (const std::optional<Error>& error : errors) {
     if (!error) continue;
@@ -387,6 +423,9 @@ nlohmann::ordered_json ConfigToJson(const ServiceConfig& config) {
       {"log_format", config.log_format == LogFormat::kJson ? "json" : "text"},
       {"log_level", config.log_level},
       {"max_body_bytes", config.max_body_bytes},
+      {"max_records_per_request", config.max_records_per_request},
+      {"max_parlay_legs", config.parlay_limits.max_legs},
+      {"max_stake", config.parlay_limits.max_stake_units},
       {"settlement_postponed_void_hours",
        config.lifecycle.postponed_void_seconds / 3600},
       {"settlement_correction_window_hours",

@@ -52,9 +52,13 @@ struct ServiceConfig {
   std::string feed_team_aliases_path;
   // The built-in team aliases and those of feed_team_aliases_path.
   TeamAliases team_aliases = TeamAliases::BuiltIn();
-  // Request bodies above this size are rejected with 413. Not read from
-  // the environment.
+  // MAX_BODY_BYTES: request bodies above this size are rejected with 413.
   size_t max_body_bytes = 1 << 20;
+  // MAX_RECORDS_PER_REQUEST: games or parlays in one POST body.
+  size_t max_records_per_request = 1000;
+  // MAX_PARLAY_LEGS and MAX_STAKE: limits on parlays placed through the
+  // API.
+  ParlayLimits parlay_limits;
   int batch_games = 64;  // games per settlement transaction
 };
 

@@ -159,6 +159,31 @@ TEST_P(ParlaysImportTest, SameGameDifferentMarketsAccepted) {
   EXPECT_EQ(Import({path}).imported, 1);
 }
 
+TEST_P(ParlaysImportTest, LimitsAcceptedAtTheirEnds) {
+  // Odds of exactly 1.01 and 10000 decimal, in both forms, and the
+  // maximum stake of 100000.00 USD: 10^7 cents * 101/100 * 10000 stays
+  // below the 10^15 payout limit.
+  const std::string legs =
+      R"({"game": "2023-09-07-DET-KC", "market": "moneyline", )"
+      R"("selection": "home", "odds": "1.01"}, )"
+      R"({"game": "g-2", "market": "total", "selection": "over", )"
+      R"("line": "45.5", "odds": "+999900"})";
+  const std::string favourite =
+      R"({"game": "g-3", "market": "moneyline_3way", "selection": "home", )"
+      R"("odds": "-10000"})";
+  const std::string usd = R"("account": "a-42", "currency": "USD")";
+  const std::string path = Write(
+      "p.json",
+      "[" + ParlayJson("t-1", usd + R"(, "stake": "100000.00")", legs) +
+          ", " + ParlayJson("t-2", kFields, favourite) + "]");
+  EXPECT_EQ(Import({path}).imported, 2);
+  const std::optional<Parlay> stored = store_->GetParlay("t-2");
+  ASSERT_TRUE(stored.has_value());
+  // -10000: 10100 / 10000 = 101 / 100.
+  EXPECT_EQ(stored->legs[0].odds.numerator, 101);
+  EXPECT_EQ(stored->legs[0].odds.denominator, 100);
+}
+
 // Skips the value check, for a value too long to spell out.
 constexpr char kAnyValue[] = "(any)";
 
@@ -193,12 +218,40 @@ std::vector<InvalidParlayCase> InvalidParlayCases() {
       {"stake with too many decimals",
        ParlayJson("t-9", usd + R"(, "stake": "10.001")", kSpreadLeg), 1,
        "stake", "\"10.001\"", "at most 2 decimals"},
-      // 9 * 10^14 cents at -110 (21/11) could pay 1.7 * 10^15 cents.
+      // The maximum stake, 10^7 cents, at 10000 * 10000 * 2 could pay
+      // 2 * 10^15 cents, above the 10^15 that an amount may reach.
       {"payout above the limit",
-       ParlayJson("t-9", usd + R"(, "stake": "9000000000000.00")",
-                  kSpreadLeg),
-       1, "stake", "\"9000000000000.00\"",
+       ParlayJson("t-9", usd + R"(, "stake": "100000.00")",
+                  R"({"game": "2023-09-07-DET-KC", "market": "moneyline", )"
+                  R"("selection": "home", "odds": "+999900"}, )"
+                  R"({"game": "g-2", "market": "total", "selection": "over", )"
+                  R"("line": "45.5", "odds": "+999900"}, )"
+                  R"({"game": "g-3", "market": "moneyline_3way", )"
+                  R"("selection": "draw", "odds": "2"})"),
+       1, "stake", "\"100000.00\"",
        "if every leg wins, stays within 10000000000000.00 USD"},
+      {"stake above the maximum",
+       ParlayJson("t-9", usd + R"(, "stake": "100000.01")", kSpreadLeg), 1,
+       "stake", "\"100000.01\"",
+       "expected a stake of at most 100000.00 USD, the configured maximum "
+       "stake"},
+      {"decimal odds below 1.01",
+       ParlayJson("t-9", kFields,
+                  R"({"game": "g-2", "market": "total", "selection": "over", )"
+                  R"("line": "45.5", "odds": "1.009999"})"),
+       1, "legs[0].odds", "\"1.009999\"",
+       "expected decimal odds from 1.01 to 10000 (American -10000 to "
+       "+999900)"},
+      {"American odds above +999900",
+       ParlayJson("t-9", kFields,
+                  R"({"game": "g-2", "market": "total", "selection": "over", )"
+                  R"("line": "45.5", "odds": "+999901"})"),
+       1, "legs[0].odds", "\"+999901\"", "decimal odds from 1.01 to 10000"},
+      {"American odds below -10000",
+       ParlayJson("t-9", kFields,
+                  R"({"game": "g-2", "market": "total", "selection": "over", )"
+                  R"("line": "45.5", "odds": "-10001"})"),
+       1, "legs[0].odds", "\"-10001\"", "decimal odds from 1.01 to 10000"},
       {"unknown currency",
        ParlayJson("t-9",
                   R"("account": "a-42", "stake": "10.00", "currency": "usd")",

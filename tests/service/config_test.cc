@@ -237,6 +237,49 @@ TEST(ConfigTest, ReadsLifecycleAndFeedSettings) {
   EXPECT_TRUE(c.team_aliases.Same("LA Rams", "Los Angeles Rams"));
 }
 
+TEST(ConfigTest, ReadsRequestLimits) {
+  Result<ServiceConfig> defaults = Load({});
+  ASSERT_TRUE(defaults.ok()) << defaults.error();
+  EXPECT_EQ(defaults.value().max_body_bytes, 1'048'576u);
+  EXPECT_EQ(defaults.value().max_records_per_request, 1000u);
+  EXPECT_EQ(defaults.value().parlay_limits.max_legs, 20u);
+  EXPECT_EQ(defaults.value().parlay_limits.max_stake_units, 100'000);
+
+  Result<ServiceConfig> config =
+      Load({{"MAX_BODY_BYTES", "67108864"},
+            {"MAX_RECORDS_PER_REQUEST", "1"},
+            {"MAX_PARLAY_LEGS", "100"},
+            {"MAX_STAKE", "1000000000000"}},
+           {{"MAX_STAKE", "250"}});
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_EQ(config.value().max_body_bytes, 67'108'864u);
+  EXPECT_EQ(config.value().max_records_per_request, 1u);
+  EXPECT_EQ(config.value().parlay_limits.max_legs, 100u);
+  EXPECT_EQ(config.value().parlay_limits.max_stake_units, 250);  // the flag
+}
+
+TEST(ConfigTest, InvalidRequestLimits) {
+  const std::pair<Variables, std::string> cases[] = {
+      {{{"MAX_BODY_BYTES", "1023"}},
+       "invalid MAX_BODY_BYTES \"1023\" (from the environment): expected an "
+       "integer from 1024 to 67108864"},
+      {{{"MAX_RECORDS_PER_REQUEST", "0"}},
+       "expected an integer from 1 to 100000"},
+      {{{"MAX_PARLAY_LEGS", "101"}}, "expected an integer from 1 to 100"},
+      {{{"MAX_STAKE", "1000000000001"}},
+       "expected an integer from 1 to 1000000000000"},
+      {{{"MAX_STAKE", "-5"}}, "expected an integer from 1 to 1000000000000"},
+      {{{"MAX_STAKE", "99999999999999999999"}},
+       "expected an integer from 1 to 1000000000000"},
+  };
+  for (const auto& [environment, message] : cases) {
+    Result<ServiceConfig> config = Load(environment);
+    ASSERT_FALSE(config.ok()) << environment.begin()->second;
+    EXPECT_NE(config.error().find(message), std::string::npos)
+        << config.error();
+  }
+}
+
 TEST(ConfigTest, InvalidLifecycleAndFeedValues) {
   struct Case {
     const char* variable;
