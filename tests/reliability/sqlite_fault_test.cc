@@ -5,14 +5,17 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "engine/settlement.h"
 #include "reliability/fault_data.h"
@@ -173,13 +176,41 @@ void FillFilesystem(const std::string& path) {
   std::fclose(file);
 }
 
-TEST(SqliteFullDiskTest, BatchRollsBackAndSettlesLater) {
-  testing::TempDir dir;
-  SmallFilesystem disk(dir.File("disk"));
-  if (!disk.mounted()) {
-    GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.error();
+// Limits the size of the files this process writes (RLIMIT_FSIZE), with
+// SIGXFSZ ignored so that a write past the limit fails with EFBIG instead
+// of ending the process. Lift() or the destructor restores the old limit.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &previous_);
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limited = previous_;
+    limited.rlim_cur = bytes;
+    active_ = setrlimit(RLIMIT_FSIZE, &limited) == 0;
   }
-  const std::string path = dir.File("disk/full.db");
+  ~FileSizeLimit() { Lift(); }
+  void Lift() {
+    if (!active_) return;
+    setrlimit(RLIMIT_FSIZE, &previous_);
+    std::signal(SIGXFSZ, previous_handler_);
+    active_ = false;
+  }
+  bool active() const { return active_; }
+
+ private:
+  rlimit previous_{};
+  void (*previous_handler_)(int) = SIG_DFL;
+  bool active_ = false;
+};
+
+// Settles two of six games, empties the write-ahead log so that the next
+// commit must write new space, calls `fill` to run out of space, and
+// checks that a batch of three games rolls back with `expected_error`.
+// Then calls `clear` and checks that the rest settles.
+void ExpectFullDiskRecovery(const std::string& path,
+                            const std::function<void()>& fill,
+                            const std::function<void()>& clear,
+                            const std::string& expected_error) {
   constexpr int kParlays = 50;
   {
     std::unique_ptr<Store> store = OpenStore(path);
@@ -188,37 +219,65 @@ TEST(SqliteFullDiskTest, BatchRollsBackAndSettlesLater) {
     Engine engine(*store, clock);
     ASSERT_TRUE(engine.SettleGames(GameIds(0, 2)).failures.empty());
 
-    // An empty write-ahead log, so the next commit must allocate space.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr,
                            nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
-    FillFilesystem(dir.File("disk/filler"));
+    fill();
 
     LogCapture log;
     SettleOptions options;
     options.batch_games = 3;
     const std::vector<std::string> faulted = GameIds(2, 3);
     SettleSummary failed = engine.SettleGames(faulted, options);
+    clear();
     EXPECT_EQ(FailedIds(failed), faulted);
     EXPECT_EQ(failed.legs_settled(), 0);
     ASSERT_FALSE(failed.failures.empty());
-    EXPECT_NE(failed.failures.front().error.find("full"), std::string::npos)
+    EXPECT_NE(failed.failures.front().error.find(expected_error),
+              std::string::npos)
         << failed.failures.front().error;
     EXPECT_NE(log.text().find("game_id=" + faulted.front()),
               std::string::npos)
         << log.text();
     ExpectSettledExactly(path, 0, 6, kParlays, GameIds(0, 2));
 
-    // Space freed: the same connection settles the rest.
-    std::filesystem::remove(dir.File("disk/filler"));
+    // The space is back: the same connection settles the rest.
     SettleSummary after = engine.SettleAll();
     EXPECT_TRUE(after.failures.empty());
     EXPECT_EQ(after.parlays_settled(), 4 * kParlays);
   }
   ExpectSettledExactly(path, 0, 6, kParlays, GameIds(0, 6));
+}
+
+TEST(SqliteFullDiskTest, TmpfsBatchRollsBack) {
+  testing::TempDir dir;
+  SmallFilesystem disk(dir.File("disk"));
+  if (!disk.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.error()
+                 << "; SqliteFullDiskTest.FileSizeLimitBatchRollsBack "
+                    "covers the same case";
+  }
+  const std::string filler = dir.File("disk/filler");
+  ExpectFullDiskRecovery(
+      dir.File("disk/full.db"), [&] { FillFilesystem(filler); },
+      [&] { std::filesystem::remove(filler); }, "database or disk is full");
+}
+
+// Without root: the write-ahead log cannot grow past 8 KiB, about one
+// page, while the limit is set. SQLite reports EFBIG as an I/O error.
+TEST(SqliteFullDiskTest, FileSizeLimitBatchRollsBack) {
+  testing::TempDir dir;
+  std::unique_ptr<FileSizeLimit> limit;
+  ExpectFullDiskRecovery(
+      dir.File("limited.db"),
+      [&] {
+        limit = std::make_unique<FileSizeLimit>(8192);
+        ASSERT_TRUE(limit->active()) << std::strerror(errno);
+      },
+      [&] { limit.reset(); }, "disk I/O error");
 }
 
 }  // namespace
