@@ -262,8 +262,10 @@ TEST_P(CrashTest, SettleSurvivesSigkill) {
     } else {
       const double work_left = static_cast<double>(pending_games) /
                                static_cast<double>(initial_pending_games);
+      // At most the time the uninterrupted run took for a 1/(kills+1)
+      // share of the work left, so even the last kill leaves work.
       std::uniform_real_distribution<double> share(
-          0.0, 2.0 * settle_seconds * work_left / (kills_left + 1));
+          0.0, settle_seconds * work_left / (kills_left + 1));
       delay = std::chrono::microseconds(
           20'000 + static_cast<int64_t>(share(random) * 1e6));
     }
