@@ -112,6 +112,8 @@ void ExpectSameAsUninterrupted(DatabaseProbe& db, DatabaseProbe& reference) {
   const int64_t parlays = db.Count("SELECT COUNT(*) FROM parlays");
   EXPECT_EQ(legs, reference.Count("SELECT COUNT(*) FROM legs"));
   EXPECT_EQ(parlays, reference.Count("SELECT COUNT(*) FROM parlays"));
+  EXPECT_EQ(legs, db.Count("SELECT SUM(leg_count) FROM parlays"))
+      << "parlays stored without all their legs";
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM legs WHERE status = 'PENDING'"),
             reference.Count(
                 "SELECT COUNT(*) FROM legs WHERE status = 'PENDING'"));
