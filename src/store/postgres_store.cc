@@ -2,7 +2,8 @@
 //
 // Batch writes send one JSON array of rows as a single parameter and apply
 // it with json_to_recordset, so a batch costs one round trip whatever its
-// size. Work is claimed per game with SELECT ... FOR UPDATE SKIP LOCKED, so
+// size. Only InsertParlays, whose imports can be any size, sends one array
+// per kInsertRowsPerStatement rows. Work is claimed per game with SELECT ... FOR UPDATE SKIP LOCKED, so
 // several workers can share one database; every transition also stays
 // conditional on the row's old state.
 
