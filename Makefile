@@ -77,3 +77,14 @@ fuzz: deps
 	  -DPARLAY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) fuzz/run build-fuzz
+
+# The long crash test: settles CRASH_LEGS legs (default 1,000,000) while
+# killing the process with SIGKILL CRASH_KILLS times (default 50), on
+# SQLite and on a throwaway PostgreSQL server. See docs/testing.md.
+CRASH_LEGS ?= 1000000
+CRASH_KILLS ?= 50
+.PHONY: crash-test
+crash-test: build
+	PARLAY_CRASH_LEGS=$(CRASH_LEGS) PARLAY_CRASH_KILLS=$(CRASH_KILLS) \
+	  PARLAY_REQUIRE_POSTGRES=1 scripts/with-postgres \
+	  $(BUILD)/tests/reliability_tests --gtest_filter='Backends/CrashTest.*'

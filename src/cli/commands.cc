@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <memory>
+#include <span>
 
 #include "engine/settlement.h"
 #include "feeds/import.h"
@@ -49,6 +54,37 @@ std::optional<GameStatus> ParseGameStatusOption(const std::string& text) {
                      "postponed or cancelled");
   }
   return status;
+}
+
+// Reads PARLAY_TEST_SIGKILL_AT=STAGE:N, which makes the process kill
+// itself with SIGKILL the Nth time a settlement batch reaches STAGE (a
+// SettleOptions::fault_hook stage). The crash tests use it to stop a
+// settlement at a chosen point. Without the variable it returns an empty
+// hook.
+std::function<void(std::string_view, std::span<const std::string>)>
+SigkillHookFromEnvironment() {
+  const char* value = std::getenv("PARLAY_TEST_SIGKILL_AT");
+  if (value == nullptr || *value == '\0') return {};
+  const std::string text(value);
+  const size_t colon = text.rfind(':');
+  int count = 0;
+  if (colon != std::string::npos) {
+    try {
+      count = std::stoi(text.substr(colon + 1));
+    } catch (const std::exception&) {
+      count = 0;
+    }
+  }
+  if (colon == std::string::npos || colon == 0 || count < 1) {
+    throw UsageError("invalid PARLAY_TEST_SIGKILL_AT \"" + text +
+                     "\": expected STAGE:N with N >= 1, e.g. "
+                     "before_commit:3");
+  }
+  auto remaining = std::make_shared<int>(count);
+  return [stage = text.substr(0, colon), remaining](
+             std::string_view reached, std::span<const std::string>) {
+    if (reached == stage && --*remaining == 0) raise(SIGKILL);
+  };
 }
 
 }  // namespace
@@ -95,6 +131,7 @@ int SettleCommand(const std::string& db, bool dry_run,
   options.dry_run = dry_run;
   options.batch_games = batch_games;
   options.max_games = max_games;
+  options.fault_hook = SigkillHookFromEnvironment();
   SettleSummary summary = engine.SettleAll(options);
   if (format == "json") {
     nlohmann::json out = SummaryToJson(summary);

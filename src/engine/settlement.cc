@@ -191,6 +191,7 @@ void Engine::SettleBatch(std::span<const std::string> game_ids,
   if (options.dry_run) return MergeSummary(batch, summary);  // rolls back
   transaction->Commit();
   MergeSummary(batch, summary);
+  Fault(options, "committed", game_ids);
 }
 
 void Engine::SettleInTransaction(Transaction& transaction,

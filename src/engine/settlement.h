@@ -33,8 +33,9 @@ struct SettleOptions {
   int max_games = 0;     // games per pass; 0 means no limit
   bool dry_run = false;  // grade and derive, then roll back
   // Called at named points of a batch ("legs_written", "parlays_written",
-  // "before_commit") with the batch's game ids; a test makes it throw to
-  // simulate a failure there.
+  // "before_commit", and "committed" after a successful commit) with the
+  // batch's game ids. A test makes it throw to simulate a failure there,
+  // or kill the process to simulate a crash.
   std::function<void(std::string_view stage,
                      std::span<const std::string> game_ids)>
       fault_hook;

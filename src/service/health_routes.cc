@@ -109,7 +109,7 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
                                    httplib::Response& response) {
     const std::string now = FormatIso8601(context.clock.NowSeconds());
     try {
-      auto store = context.read_stores.Acquire();
+      auto store = context.health_stores.Acquire();
       store->ReadHeartbeat(context.worker.id());
       SendJson(response, 200,
                {{"status", "ok"}, {"database", "ok"}, {"timestamp", now}});
@@ -131,7 +131,7 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
     std::vector<WorkerHeartbeat> others;
     std::optional<std::string> error;
     try {
-      auto store = context.read_stores.Acquire();
+      auto store = context.health_stores.Acquire();
       beat = store->ReadHeartbeat(context.worker.id());
       for (WorkerHeartbeat& other : store->ListHeartbeats()) {
         if (other.worker_id != context.worker.id()) {

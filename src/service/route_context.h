@@ -24,6 +24,9 @@ struct RouteContext {
   StorePool& read_stores;
   // Connections that may wait for the settlement worker's write lock.
   StorePool& write_stores;
+  // Connections of the health routes, with the shortest timeouts, so that
+  // a probe gets an answer while the database is slow.
+  StorePool& health_stores;
   // The score feed pollers, for their counters in /metrics.
   const FeedPollers& feeds;
   // Serializes flips of the settlement flag with their audit rows.

@@ -23,6 +23,16 @@ Service::Service(ServiceConfig config, ServiceOptions options)
       return OpenStore(path);
     };
   }
+  if (!options_.open_health_store) {
+    options_.open_health_store = options_.open_read_store;
+  }
+  if (!options_.open_health_store) {
+    options_.open_health_store = [](const std::string& path) {
+      return OpenStore(path, {.busy_timeout_ms = kReadBusyTimeoutMillis,
+                              .statement_timeout_ms = kHealthTimeoutMillis,
+                              .migrate = false});
+    };
+  }
   if (!options_.open_read_store) {
     options_.open_read_store = [](const std::string& path) {
       return OpenStore(path, {.busy_timeout_ms = kReadBusyTimeoutMillis,
@@ -50,6 +60,8 @@ void Service::Start() {
       IsPostgresUrl(path) ? nullptr : &sqlite_write_mutex_;
   write_stores_ = std::make_unique<StorePool>(
       [path] { return OpenStore(path, {.migrate = false}); }, write_mutex);
+  health_stores_ = std::make_unique<StorePool>(
+      [this, path] { return options_.open_health_store(path); });
 
   WorkerOptions worker;
   worker.worker_id = options_.worker_id;
@@ -79,6 +91,7 @@ void Service::Start() {
                                   metrics_,
                                   *read_stores_,
                                   *write_stores_,
+                                  *health_stores_,
                                   *feeds_,
                                   {}});
   http_ = std::make_unique<HttpServer>(*context_);

@@ -29,6 +29,11 @@ inline constexpr int kReadBusyTimeoutMillis = 250;
 // Statement timeout of the read connections on PostgreSQL, whose readers
 // never wait for writers; it bounds a slow server instead.
 inline constexpr int kReadTimeoutMillis = 5000;
+// Statement timeout of the connections of GET /health and
+// GET /health/settlement on PostgreSQL. It is well below
+// kReadTimeoutMillis, so that a probe with a timeout of 2 s or more gets
+// a response (503) while the database is locked or slow.
+inline constexpr int kHealthTimeoutMillis = 1000;
 
 // Replaceable parts, for tests.
 struct ServiceOptions {
@@ -40,6 +45,11 @@ struct ServiceOptions {
   // connection with kReadBusyTimeoutMillis that does not migrate.
   std::function<std::unique_ptr<Store>(const std::string& path)>
       open_read_store;
+  // Opens a Store for the health routes. When empty, open_read_store is
+  // used if given, else a connection with kReadBusyTimeoutMillis and
+  // kHealthTimeoutMillis that does not migrate.
+  std::function<std::unique_ptr<Store>(const std::string& path)>
+      open_health_store;
   std::string worker_id;  // empty: "<hostname>-<pid>"
 };
 
@@ -74,6 +84,7 @@ class Service {
   std::mutex sqlite_write_mutex_;
   std::unique_ptr<StorePool> read_stores_;
   std::unique_ptr<StorePool> write_stores_;
+  std::unique_ptr<StorePool> health_stores_;
   std::unique_ptr<SettlementWorker> worker_;
   std::unique_ptr<FeedPollers> feeds_;  // uses worker_
   std::unique_ptr<RouteContext> context_;
