@@ -7,6 +7,7 @@ DB ?= parlay-settler.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: all deps build run test test-sqlite test-asan coverage format clean
+.PHONY: bench
 
 all: build
 
@@ -57,3 +58,23 @@ format:
 
 clean:
 	rm -rf $(BUILD) build-asan build-coverage
+
+# Settlement throughput of the engine, a set-based SQL reference and a
+# polling worker, on SQLite and on a throwaway PostgreSQL server, plus the
+# backlog cycle; see docs/benchmarks.md. Set PARLAY_BENCH_POSTGRES_URL to
+# use an existing server instead, and BENCH_ARGS for more options, e.g.
+# BENCH_ARGS="--scales 10000000 --rows engine".
+BENCH_ARGS ?= --scales 100000,1000000 --backlog
+bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target parlay-bench
+	mkdir -p $(BUILD)/bench
+	if [ -n "$${PARLAY_BENCH_POSTGRES_URL:-}" ]; then \
+	  bench/run_bench.py --build $(BUILD) \
+	    --output $(BUILD)/bench/results.json $(BENCH_ARGS); \
+	else \
+	  scripts/with-postgres sh -c 'PARLAY_BENCH_POSTGRES_URL=$$PARLAY_TEST_POSTGRES_URL \
+	    bench/run_bench.py --build $(BUILD) \
+	    --output $(BUILD)/bench/results.json $(BENCH_ARGS)'; \
+	fi
+	bench/report.py $(BUILD)/bench/results.json \
+	  --plot $(BUILD)/bench/throughput.png
