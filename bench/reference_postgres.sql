@@ -71,6 +71,10 @@ FROM graded
 WHERE legs.game_id = graded.game_id AND legs.parlay_id = graded.parlay_id
   AND legs.leg_index = graded.leg_index AND legs.status = 'PENDING';
 
+CREATE TEMP TABLE touched ON COMMIT DROP AS
+SELECT DISTINCT parlay_id FROM graded;
+ANALYZE touched;
+
 -- Every parlay with a leg graded above, with all its legs. A leg's
 -- multiplier num / den is its decimal odds when won, (odds + 1) / 2 when
 -- half won, 1/2 when half lost and 1 otherwise. PostgreSQL has no product
@@ -99,7 +103,7 @@ SELECT l.parlay_id AS id,
          * coalesce(max(CASE l.leg_index WHEN 5 THEN l.den END), 1)
          * coalesce(max(CASE l.leg_index WHEN 6 THEN l.den END), 1)
          * coalesce(max(CASE l.leg_index WHEN 7 THEN l.den END), 1) AS denominator
-FROM (SELECT DISTINCT parlay_id FROM graded) t
+FROM touched t
 JOIN (SELECT parlay_id, leg_index, status,
              CASE status
                WHEN 'WON' THEN odds_numerator::numeric
@@ -143,6 +147,6 @@ UPDATE games
 SET first_settled_at = coalesce(first_settled_at,
                                 CAST(extract(epoch FROM now()) AS BIGINT)),
     settled_result = result
-WHERE id IN (SELECT DISTINCT game_id FROM graded);
+WHERE id IN (SELECT id FROM settle_games);
 
 COMMIT;

@@ -73,6 +73,8 @@ FROM graded
 WHERE legs.game_id = graded.game_id AND legs.parlay_id = graded.parlay_id
   AND legs.leg_index = graded.leg_index AND legs.status = 'PENDING';
 
+CREATE TEMP TABLE touched AS SELECT DISTINCT parlay_id FROM graded;
+
 -- Every parlay with a leg graded above, with all its legs. A leg's
 -- multiplier num / den is its decimal odds when won, (odds + 1) / 2 when
 -- half won, 1/2 when half lost and 1 otherwise. SQLite has no product
@@ -101,8 +103,8 @@ SELECT l.parlay_id AS id,
          * coalesce(max(CASE l.leg_index WHEN 5 THEN l.den END), 1)
          * coalesce(max(CASE l.leg_index WHEN 6 THEN l.den END), 1)
          * coalesce(max(CASE l.leg_index WHEN 7 THEN l.den END), 1) AS denominator
-FROM (SELECT DISTINCT parlay_id FROM graded) t
-JOIN (SELECT parlay_id, leg_index, status,
+FROM touched t
+CROSS JOIN (SELECT parlay_id, leg_index, status,
              CASE status
                WHEN 'WON' THEN odds_numerator
                WHEN 'HALF_WON' THEN odds_numerator + odds_denominator
@@ -116,10 +118,13 @@ JOIN (SELECT parlay_id, leg_index, status,
              END AS den
       FROM legs) l ON l.parlay_id = t.parlay_id
 GROUP BY l.parlay_id;
+CREATE UNIQUE INDEX derived_by_id ON derived (id);
 
 -- Any lost leg loses the parlay at once. With no leg pending, a parlay of
 -- pushes and voids returns the stake, and any other is paid
 -- floor(stake x product): won above 1, push at exactly 1, lost below.
+-- The unary + keeps SQLite from driving this update from the index of
+-- pending parlays, which would scan every open parlay.
 UPDATE parlays
 SET status = CASE
                WHEN d.lost > 0 THEN 'LOST'
@@ -136,13 +141,13 @@ SET status = CASE
                    END,
     settled_at = CAST(strftime('%s', 'now') AS INTEGER)
 FROM derived d
-WHERE parlays.id = d.id AND parlays.status = 'PENDING'
+WHERE parlays.id = d.id AND +parlays.status = 'PENDING'
   AND d.max_index < 8 AND (d.lost > 0 OR d.pending = 0);
 
 UPDATE games
 SET first_settled_at = coalesce(first_settled_at,
                                 CAST(strftime('%s', 'now') AS INTEGER)),
     settled_result = result
-WHERE id IN (SELECT DISTINCT game_id FROM graded);
+WHERE id IN (SELECT id FROM settle_games);
 
 COMMIT;

@@ -33,8 +33,11 @@ SQL_FILES = {
 ROWS = ("engine", "sql", "polling")
 
 
-def run_measured(command, stdin_path=None):
-    """Runs a command; returns (stdout, wall seconds, peak RSS in MiB)."""
+def run_measured(command, stdin_path=None, server=None):
+    """Runs a command; returns (stdout, wall seconds, peak RSS in MiB, CPU
+    seconds). CPU seconds are the command's user and system time, plus the
+    database server's when `server` can measure it."""
+    server_before = server.cpu_seconds() if server else None
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     started = time.monotonic()
     process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE,
@@ -45,16 +48,24 @@ def run_measured(command, stdin_path=None):
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
+    cpu = usage.ru_utime + usage.ru_stime
+    if server_before is not None:
+        # The server reaps the finished backend's CPU time a moment later.
+        time.sleep(0.2)
+        cpu += server.cpu_seconds() - server_before
     if stdin_path:
         stdin.close()
     if process.returncode != 0:
         raise RuntimeError("command failed with exit code %d: %s\n%s" % (
             process.returncode, " ".join(command), stderr.decode()))
-    return stdout.decode(), seconds, usage.ru_maxrss / 1024.0
+    return stdout.decode(), seconds, usage.ru_maxrss / 1024.0, cpu
 
 
 class SqliteBackend:
     name = "sqlite"
+
+    def cpu_seconds(self):
+        return None
 
     def __init__(self, work_dir):
         self.work_dir = work_dir
@@ -93,6 +104,40 @@ class PostgresBackend:
 
     def __init__(self, url):
         self.url = url
+        self.postmaster_pid = self.find_postmaster()
+
+    def find_postmaster(self):
+        """Returns the server's postmaster process id when the server runs
+        on this machine and its data directory is readable, else None."""
+        try:
+            directory = self.admin("SHOW data_directory")[0][0]
+            with open(os.path.join(directory, "postmaster.pid")) as pid_file:
+                return int(pid_file.readline())
+        except (OSError, ValueError):
+            return None
+
+    def cpu_seconds(self):
+        """Returns the CPU seconds of the server's processes so far: the
+        postmaster's own and reaped children's time, and the time of its
+        live children, from /proc."""
+        if self.postmaster_pid is None:
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        with open("/proc/%d/stat" % self.postmaster_pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        # utime, stime, cutime, cstime are fields 14 to 17 of proc(5).
+        total += sum(int(value) for value in fields[11:15])
+        with open("/proc/%d/task/%d/children" % (
+                self.postmaster_pid, self.postmaster_pid)) as children:
+            for child in children.read().split():
+                try:
+                    with open("/proc/%s/stat" % child) as stat:
+                        fields = stat.read().rsplit(")", 1)[1].split()
+                    total += int(fields[11]) + int(fields[12])
+                except OSError:
+                    pass  # the child exited meanwhile
+        return total / ticks
 
     def database_url(self, database):
         parts = urllib.parse.urlsplit(self.url)
@@ -175,7 +220,7 @@ def generate(args, backend, key, legs, extra_args):
     command = [os.path.join(args.build, "bench", "parlay-bench"), "generate",
                "--db", url, "--seed", str(args.seed), "--legs", str(legs),
                "--final-share", str(args.final_share)] + extra_args
-    output, seconds, _ = run_measured(command)
+    output, seconds, _, _ = run_measured(command)
     print("  generated %s on %s in %.1f s: %s" % (
         key, backend.name, seconds, output.strip()), flush=True)
 
@@ -188,31 +233,38 @@ def run_row(args, backend, key, row):
         command = [os.path.join(args.build, "parlay-settler"), "--db", url,
                    "settle", "--format", "json", "--batch-games",
                    str(args.batch_games)]
-        output, seconds, rss = run_measured(command)
+        output, seconds, rss, cpu = run_measured(command, server=backend)
     elif row == "sql":
         command, stdin_path = backend.sql_command(url, SQL_FILES[backend.name])
-        output, seconds, rss = run_measured(command, stdin_path)
+        output, seconds, rss, cpu = run_measured(command, stdin_path,
+                                                 server=backend)
     else:
         budget = 1e9 if args.check else args.polling_budget
         command = ["/usr/bin/python3", os.path.join(BENCH_DIR,
                                                     "polling_worker.py"),
                    "--db", url, "--budget-seconds", str(budget)]
-        output, seconds, rss = run_measured(command)
+        output, seconds, rss, cpu = run_measured(command, server=backend)
     legs_after, parlays_after = count_rows(backend, url)
     result = {
         "backend": backend.name, "data": key, "row": row,
         "legs_settled": legs_before - legs_after,
         "parlays_settled": parlays_before - parlays_after,
         "seconds": round(seconds, 3), "rss_mib": round(rss, 1),
+        "cpu_seconds": round(cpu, 3),
+        "load_average": round(os.getloadavg()[0], 1),
     }
     if row == "polling":
         result["finished"] = json.loads(output)["finished"]
     result["legs_per_second"] = round(result["legs_settled"] / seconds)
     result["parlays_per_second"] = round(result["parlays_settled"] / seconds)
+    result["legs_per_cpu_second"] = round(result["legs_settled"] / cpu) \
+        if cpu > 0 else 0
     print("  %-10s %-8s %-7s %9d legs %8d parlays %8.2f s %7.1f MiB "
-          "%9d legs/s" % (backend.name, key, row, result["legs_settled"],
-                          result["parlays_settled"], seconds, rss,
-                          result["legs_per_second"]), flush=True)
+          "%9d legs/s %8.2f CPU s %9d legs/CPU s" % (
+              backend.name, key, row, result["legs_settled"],
+              result["parlays_settled"], seconds, rss,
+              result["legs_per_second"], cpu,
+              result["legs_per_cpu_second"]), flush=True)
     return result, url
 
 
