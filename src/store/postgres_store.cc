@@ -186,7 +186,10 @@ json GameRow(const Game& game) {
 class PostgresTransaction final : public Transaction {
  public:
   explicit PostgresTransaction(PgConnection& db) : db_(db) {
-    db_.ExecuteScript("BEGIN");
+    // A batch passes tens of thousands of rows as one JSON parameter.
+    // With the default work_mem of 4 MB, json_to_recordset spills them to
+    // a temporary file before the statement can use them.
+    db_.ExecuteScript("BEGIN; SET LOCAL work_mem = '64MB'");
   }
 
   ~PostgresTransaction() override {
