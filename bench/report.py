@@ -36,18 +36,22 @@ def ratio(engine, other):
 def throughput_table(results):
     lines = [
         "| backend | legs | row | legs settled | legs/s | parlays/s | "
-        "wall (s) | peak RSS (MiB) | engine / row |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "wall (s) | CPU (s) | legs per CPU s | peak RSS (MiB) | "
+        "engine / row |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |",
     ]
     by_key = {(r["backend"], r["data"], r["row"]): r for r in results}
     for r in results:
         engine = by_key.get((r["backend"], r["data"], "engine"))
         note = "" if r.get("finished", True) else " (budget)"
-        lines.append("| %s | %s | %s%s | %d | %d | %d | %.1f | %.0f | %s |" % (
-            r["backend"], scale_name(int(r["data"])), ROW_NAMES[r["row"]],
-            note, r["legs_settled"], r["legs_per_second"],
-            r["parlays_per_second"], r["seconds"], r["rss_mib"],
-            "" if r["row"] == "engine" else ratio(engine, r)))
+        lines.append(
+            "| %s | %s | %s%s | %d | %d | %d | %.1f | %.1f | %d | %.0f | %s |"
+            % (r["backend"], scale_name(int(r["data"])), ROW_NAMES[r["row"]],
+               note, r["legs_settled"], r["legs_per_second"],
+               r["parlays_per_second"], r["seconds"], r["cpu_seconds"],
+               r["legs_per_cpu_second"], r["rss_mib"],
+               "" if r["row"] == "engine" else ratio(engine, r)))
     return "\n".join(lines)
 
 
@@ -81,10 +85,13 @@ def plot(results, path):
             with open(data, "w") as out:
                 for legs, rate in sorted(points):
                     out.write("%d %d\n" % (legs, max(rate, 1)))
+            # One colour per row, solid for SQLite and dashed for
+            # PostgreSQL.
+            colour = list(ROW_NAMES).index(row) + 1
             dash = 1 if backend == "sqlite" else 2
-            plots.append("'%s' using 1:2 with linespoints dt %d lw 2 "
-                         "title '%s, %s'" % (data, dash, ROW_NAMES[row],
-                                             backend))
+            plots.append("'%s' using 1:2 with linespoints lc %d dt %d lw 2 "
+                         "pt 7 title '%s, %s'" % (data, colour, dash,
+                                                  ROW_NAMES[row], backend))
         script = "\n".join([
             "set terminal pngcairo size 900,560 font 'sans,11'",
             "set output '%s'" % path,
@@ -92,6 +99,8 @@ def plot(results, path):
             "set xlabel 'legs in the database'",
             "set ylabel 'legs settled per second'",
             "set logscale xy",
+            "set format x '%.0s%c'",
+            "set format y '%.0s%c'",
             "set grid",
             "set key outside right",
             "plot " + ", ".join(plots),

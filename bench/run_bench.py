@@ -213,13 +213,13 @@ def read_outcomes(backend, url):
         connection.close()
 
 
-def generate(args, backend, key, legs, extra_args):
+def generate(args, backend, key, legs, final_share, extra_args):
     if backend.has_source(key) and not args.regenerate:
         return
     url = backend.prepare_source(key)
     command = [os.path.join(args.build, "bench", "parlay-bench"), "generate",
                "--db", url, "--seed", str(args.seed), "--legs", str(legs),
-               "--final-share", str(args.final_share)] + extra_args
+               "--final-share", str(final_share)] + extra_args
     output, seconds, _, _ = run_measured(command)
     print("  generated %s on %s in %.1f s: %s" % (
         key, backend.name, seconds, output.strip()), flush=True)
@@ -229,6 +229,7 @@ def run_row(args, backend, key, row):
     """Runs one row on a fresh copy; returns its measurement and the URL."""
     url = backend.fresh_copy(key)
     legs_before, parlays_before = count_rows(backend, url)
+
     if row == "engine":
         command = [os.path.join(args.build, "parlay-settler"), "--db", url,
                    "settle", "--format", "json", "--batch-games",
@@ -245,6 +246,7 @@ def run_row(args, backend, key, row):
                    "--db", url, "--budget-seconds", str(budget)]
         output, seconds, rss, cpu = run_measured(command, server=backend)
     legs_after, parlays_after = count_rows(backend, url)
+
     result = {
         "backend": backend.name, "data": key, "row": row,
         "legs_settled": legs_before - legs_after,
@@ -312,7 +314,7 @@ def throughput(args, backends):
         key = "%d" % legs
         for backend in backends:
             print("%s legs on %s" % (key, backend.name), flush=True)
-            generate(args, backend, key, legs, [])
+            generate(args, backend, key, legs, args.final_share, [])
             expected = None
             for row in args.rows:
                 result, url = run_row(args, backend, key, row)
@@ -329,19 +331,26 @@ def throughput(args, backends):
 
 
 def backlog(args, backends):
-    """One settlement cycle over the same newly final games, with and
-    without unrelated pending legs in the database."""
+    """Times one settlement cycle over the same newly final games, with
+    and without unrelated pending legs in the database."""
     results = []
     for backend in backends:
         for extra in (0, args.backlog_extra_legs):
             key = "backlog%d" % extra
-            generate(args, backend, key, args.backlog_games * 200,
-                     ["--games", str(args.backlog_games), "--final-share",
-                      "1", "--unrelated-pending-legs", str(extra)])
+            generate(args, backend, key, args.backlog_games * 200, 1.0,
+                     ["--games", str(args.backlog_games),
+                      "--unrelated-pending-legs", str(extra)])
             result, _ = run_row(args, backend, key, "engine")
             result["unrelated_pending_legs"] = extra
             results.append(result)
     return results
+
+
+def write_results(path, results, backlog_results):
+    if path:
+        with open(path, "w") as out:
+            json.dump({"throughput": results, "backlog": backlog_results},
+                      out, indent=1)
 
 
 def main():
@@ -351,7 +360,7 @@ def main():
     parser.add_argument("--work-dir", default=None,
                         help="where SQLite data sets go (default BUILD/bench-data)")
     parser.add_argument("--scales", default="100000,1000000",
-                        help="comma-separated leg counts")
+                        help="comma-separated leg counts; empty for none")
     parser.add_argument("--rows", default="engine,sql,polling",
                         help="comma-separated rows: engine, sql, polling")
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -371,7 +380,7 @@ def main():
     parser.add_argument("--output", default=None,
                         help="write the results as JSON to this file")
     args = parser.parse_args()
-    args.scales = [int(value) for value in args.scales.split(",")]
+    args.scales = [int(value) for value in args.scales.split(",") if value]
     args.rows = args.rows.split(",")
     work_dir = args.work_dir or os.path.join(args.build, "bench-data")
     os.makedirs(work_dir, exist_ok=True)
@@ -398,11 +407,9 @@ def main():
             parser.error("unknown backend %r" % name)
 
     results, problems = throughput(args, backends)
+    write_results(args.output, results, [])
     backlog_results = backlog(args, backends) if args.backlog else []
-    if args.output:
-        with open(args.output, "w") as out:
-            json.dump({"throughput": results, "backlog": backlog_results},
-                      out, indent=1)
+    write_results(args.output, results, backlog_results)
     for problem in problems[:50]:
         print("MISMATCH " + problem)
     if problems:

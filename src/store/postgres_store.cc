@@ -360,8 +360,8 @@ class PostgresTransaction final : public Transaction {
                        {"at", event.at},
                        {"rules_version", event.rules_version}});
     }
-    // json_to_recordset parses each element once; ordering by n keeps the
-    // ids in the order of `events`.
+    // json_to_recordset parses each element once, and ordering by n keeps
+    // the ids in the order of `events`.
     db_.Execute(
         "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
         "game_id, old_status, new_status, payout_minor, home_score, "
