@@ -58,18 +58,20 @@ def throughput_table(results):
 def backlog_table(results):
     lines = [
         "| backend | unrelated pending legs | legs settled | wall (s) | "
-        "ratio |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "CPU (s) | wall ratio | CPU ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     base = {}
     for r in results:
         if r["unrelated_pending_legs"] == 0:
-            base[r["backend"]] = r["seconds"]
-        ratio_text = "%.2f" % (r["seconds"] / base[r["backend"]]) \
-            if r["backend"] in base else ""
-        lines.append("| %s | %d | %d | %.2f | %s |" % (
+            base[r["backend"]] = r
+        first = base.get(r["backend"])
+        wall_ratio = "%.2f" % (r["seconds"] / first["seconds"]) if first else ""
+        cpu_ratio = "%.2f" % (r["cpu_seconds"] / first["cpu_seconds"]) \
+            if first and first["cpu_seconds"] > 0 else ""
+        lines.append("| %s | %d | %d | %.2f | %.2f | %s | %s |" % (
             r["backend"], r["unrelated_pending_legs"], r["legs_settled"],
-            r["seconds"], ratio_text))
+            r["seconds"], r["cpu_seconds"], wall_ratio, cpu_ratio))
     return "\n".join(lines)
 
 
@@ -119,9 +121,10 @@ def main():
             data = json.load(source)
         throughput += data["throughput"]
         backlog += data["backlog"]
-    print(throughput_table(throughput))
-    if backlog:
+    if throughput:
+        print(throughput_table(throughput))
         print()
+    if backlog:
         print(backlog_table(backlog))
     if args.plot and throughput:
         plot(throughput, args.plot)
