@@ -26,18 +26,20 @@ int main(int argc, char** argv) {
   generate->add_option("--legs", options.legs, "Legs to write, about")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  generate->add_option("--games", options.games,
-                       "Games the legs are spread over (0: one per 200 "
-                       "legs)")
+  generate
+      ->add_option("--games", options.games,
+                   "Games the legs are spread over (0: one per 200 "
+                   "legs)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  generate->add_option("--final-share", options.final_share,
-                       "Share of the games that are final, from 0 to 1")
+  generate
+      ->add_option("--final-share", options.final_share,
+                   "Share of the games that are final, from 0 to 1")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  generate->add_option("--unrelated-pending-legs",
-                       options.unrelated_pending_legs,
-                       "Extra pending legs on games that stay scheduled")
+  generate
+      ->add_option("--unrelated-pending-legs", options.unrelated_pending_legs,
+                   "Extra pending legs on games that stay scheduled")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);

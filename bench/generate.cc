@@ -65,8 +65,8 @@ int RandomScore(Random& random) {
 
 std::string NumberedId(char prefix, int64_t number) {
   std::string digits = std::to_string(number);
-  return std::string(1, prefix) + std::string(9 - std::min<size_t>(9, digits.size()), '0') +
-         digits;
+  return std::string(1, prefix) +
+         std::string(9 - std::min<size_t>(9, digits.size()), '0') + digits;
 }
 
 Game MakeGame(const std::string& id, int64_t number, bool final,
@@ -91,9 +91,9 @@ Game MakeGame(const std::string& id, int64_t number, bool final,
 // A line in quarter points: mostly whole and half points, and one in ten
 // a quarter line (an odd number of quarters).
 int RandomLineQuarters(Random& random, int low_points, int high_points) {
-  int quarters = 2 * static_cast<int>(random.Below(
-                         2 * (high_points - low_points) + 1)) +
-                 4 * low_points;
+  int quarters =
+      2 * static_cast<int>(random.Below(2 * (high_points - low_points) + 1)) +
+      4 * low_points;
   if (random.Percent(10)) quarters += random.Percent(50) ? 1 : -1;
   return quarters;
 }
@@ -106,7 +106,8 @@ Leg MakeLeg(int index, const std::string& game_id, Random& random) {
   if (kind < 35) {
     leg.market = Market::kMoneyline;
     leg.selection = random.Percent(50) ? Selection::kHome : Selection::kAway;
-    leg.odds = MustParseOdds(kMoneylineOdds[random.Below(kMoneylineOdds.size())]);
+    leg.odds =
+        MustParseOdds(kMoneylineOdds[random.Below(kMoneylineOdds.size())]);
   } else if (kind < 70) {
     leg.market = Market::kSpread;
     leg.selection = random.Percent(50) ? Selection::kHome : Selection::kAway;
@@ -133,8 +134,9 @@ int RandomLegCount(Random& random) {
   return 1;
 }
 
-// Writes parlays of random size on games [first_game, first_game + games)
-// named with `prefix` until about `legs` legs exist.
+// Writes parlays of random size on the games numbered [first_game,
+// first_game + games), whose ids start with `game_prefix`, until about
+// `legs` legs exist. Parlay ids start with `parlay_prefix`.
 void WriteParlays(Store& store, char game_prefix, char parlay_prefix,
                   int64_t first_game, int64_t games, int64_t legs,
                   Random& random, GenerateSummary& summary,
@@ -159,9 +161,9 @@ void WriteParlays(Store& store, char game_prefix, char parlay_prefix,
         continue;
       }
       picked.push_back(game);
-      parlay.legs.push_back(
-          MakeLeg(static_cast<int>(picked.size()) - 1,
-                  NumberedId(game_prefix, first_game + game), random));
+      parlay.legs.push_back(MakeLeg(static_cast<int>(picked.size()) - 1,
+                                    NumberedId(game_prefix, first_game + game),
+                                    random));
       if (final_games && (*final_games)[game]) summary.legs_on_final_games++;
     }
     written += count;
@@ -185,12 +187,12 @@ GenerateSummary Generate(Store& store, const GenerateOptions& options) {
   }
   Random random(options.seed);
   GenerateSummary summary;
-  const int64_t games = options.games > 0
-                            ? options.games
-                            : std::max<int64_t>(10, options.legs / kLegsPerGame);
+  const int64_t games =
+      options.games > 0 ? options.games
+                        : std::max<int64_t>(10, options.legs / kLegsPerGame);
 
-  // Final games are spread evenly over the schedule, so that every chunk
-  // of the legs table has some.
+  // Each game is final with probability final_share, so final games are
+  // spread over the whole schedule and every chunk of legs has some.
   std::vector<bool> final_games(games);
   std::vector<Game> chunk;
   for (int64_t i = 0; i < games; ++i) {
@@ -209,8 +211,8 @@ GenerateSummary Generate(Store& store, const GenerateOptions& options) {
                &final_games);
 
   if (options.unrelated_pending_legs > 0) {
-    const int64_t unrelated_games = std::max<int64_t>(
-        10, options.unrelated_pending_legs / kLegsPerGame);
+    const int64_t unrelated_games =
+        std::max<int64_t>(10, options.unrelated_pending_legs / kLegsPerGame);
     for (int64_t i = 0; i < unrelated_games; ++i) {
       // Scheduled after every game above, so they never sort first.
       chunk.push_back(

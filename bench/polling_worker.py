@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """A polling settlement worker of the kind parlay-settler replaces.
 
-It is the typical algorithm embedded in an application: for each final
-game, select its pending legs; for each leg grade it, update it, reload
-every leg of its parlay and update the parlay; then rescan every open
-parlay in case one was missed. It commits once per game. The rescan makes
+It is the typical algorithm embedded in an application. For each final
+game it selects the pending legs. For each leg it grades it, updates it,
+reloads every leg of its parlay and updates the parlay. Then it rescans
+every open parlay in case one was missed, and commits once per game. The rescan makes
 a pass quadratic in the number of open parlays, so the worker stops after
 --budget-seconds and reports what it settled.
 
@@ -53,7 +53,7 @@ class Database:
 
 
 def status_at_line(result_quarters, line_quarters):
-    """The status of a bet on a whole or half-point line."""
+    """Returns the status of a bet on a whole or half-point line."""
     edge = result_quarters - line_quarters
     if edge > 0:
         return "WON"
