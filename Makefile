@@ -7,7 +7,7 @@ DB ?= parlay-settler.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: all deps build run test test-sqlite test-asan coverage format clean \
-	fuzz
+	fuzz bench
 
 all: build
 
@@ -88,3 +88,23 @@ crash-test: build
 	PARLAY_CRASH_LEGS=$(CRASH_LEGS) PARLAY_CRASH_KILLS=$(CRASH_KILLS) \
 	  PARLAY_REQUIRE_POSTGRES=1 scripts/with-postgres \
 	  $(BUILD)/tests/reliability_tests --gtest_filter='Backends/CrashTest.*'
+
+# Settlement throughput of the engine, a set-based SQL reference and a
+# polling worker, on SQLite and on a throwaway PostgreSQL server, plus the
+# backlog cycle; see docs/benchmarks.md. Set PARLAY_BENCH_POSTGRES_URL to
+# use an existing server instead, and BENCH_ARGS for more options, e.g.
+# BENCH_ARGS="--scales 10000000 --rows engine".
+BENCH_ARGS ?= --scales 100000,1000000 --backlog
+bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target parlay-bench
+	mkdir -p $(BUILD)/bench
+	if [ -n "$${PARLAY_BENCH_POSTGRES_URL:-}" ]; then \
+	  bench/run_bench.py --build $(BUILD) \
+	    --output $(BUILD)/bench/results.json $(BENCH_ARGS); \
+	else \
+	  scripts/with-postgres sh -c 'PARLAY_BENCH_POSTGRES_URL=$$PARLAY_TEST_POSTGRES_URL \
+	    bench/run_bench.py --build $(BUILD) \
+	    --output $(BUILD)/bench/results.json $(BENCH_ARGS)'; \
+	fi
+	bench/report.py $(BUILD)/bench/results.json \
+	  --plot $(BUILD)/bench/throughput.png

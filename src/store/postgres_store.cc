@@ -195,7 +195,10 @@ json GameRow(const Game& game) {
 class PostgresTransaction final : public Transaction {
  public:
   explicit PostgresTransaction(PgConnection& db) : db_(db) {
-    db_.ExecuteScript("BEGIN");
+    // A batch passes tens of thousands of rows as one JSON parameter.
+    // With the default work_mem of 4 MB, json_to_recordset spills them to
+    // a temporary file before the statement can use them.
+    db_.ExecuteScript("BEGIN; SET LOCAL work_mem = '64MB'");
   }
 
   ~PostgresTransaction() override {
@@ -352,7 +355,8 @@ class PostgresTransaction final : public Transaction {
     if (events.empty()) return;
     json batch = json::array();
     for (const AuditEvent& event : events) {
-      batch.push_back({{"entity", event.entity},
+      batch.push_back({{"n", batch.size()},
+                       {"entity", event.entity},
                        {"parlay_id", event.parlay_id},
                        {"leg_index", event.leg_index},
                        {"game_id", event.game_id},
@@ -365,16 +369,18 @@ class PostgresTransaction final : public Transaction {
                        {"at", event.at},
                        {"rules_version", event.rules_version}});
     }
-    // WITH ORDINALITY keeps the ids in the order of `events`.
+    // json_to_recordset parses each element once, and ordering by n keeps
+    // the ids in the order of `events`.
     db_.Execute(
         "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
         "game_id, old_status, new_status, payout_minor, home_score, "
-        "away_score, reason, at, rules_version) SELECT e->>'entity', "
-        "e->>'parlay_id', (e->>'leg_index')::int, e->>'game_id', "
-        "e->>'old_status', e->>'new_status', (e->>'payout_minor')::bigint, "
-        "(e->>'home_score')::int, (e->>'away_score')::int, e->>'reason', "
-        "(e->>'at')::bigint, e->>'rules_version' FROM "
-        "json_array_elements($1::json) WITH ORDINALITY AS t(e, n) ORDER BY n",
+        "away_score, reason, at, rules_version) SELECT entity, parlay_id, "
+        "leg_index, game_id, old_status, new_status, payout_minor, "
+        "home_score, away_score, reason, at, rules_version FROM "
+        "json_to_recordset($1::json) AS e(n int, entity text, parlay_id "
+        "text, leg_index int, game_id text, old_status text, new_status "
+        "text, payout_minor bigint, home_score int, away_score int, reason "
+        "text, at bigint, rules_version text) ORDER BY n",
         PgParams().Add(batch.dump()));
   }
 
@@ -382,7 +388,8 @@ class PostgresTransaction final : public Transaction {
     if (events.empty()) return;
     json batch = json::array();
     for (const OutboxEvent& event : events) {
-      batch.push_back({{"type", event.type},
+      batch.push_back({{"n", batch.size()},
+                       {"type", event.type},
                        {"parlay_id", event.parlay_id},
                        {"leg_index", event.leg_index},
                        {"payload", event.payload},
@@ -390,10 +397,9 @@ class PostgresTransaction final : public Transaction {
     }
     db_.Execute(
         "INSERT INTO outbox (type, parlay_id, leg_index, payload, "
-        "created_at) SELECT e->>'type', e->>'parlay_id', "
-        "(e->>'leg_index')::int, e->>'payload', (e->>'created_at')::bigint "
-        "FROM json_array_elements($1::json) WITH ORDINALITY AS t(e, n) "
-        "ORDER BY n",
+        "created_at) SELECT type, parlay_id, leg_index, payload, created_at "
+        "FROM json_to_recordset($1::json) AS e(n int, type text, parlay_id "
+        "text, leg_index int, payload text, created_at bigint) ORDER BY n",
         PgParams().Add(batch.dump()));
   }
 
