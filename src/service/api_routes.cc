@@ -56,25 +56,6 @@ std::optional<std::string> DecodeCursor(std::string_view cursor) {
   return out;
 }
 
-int64_t IntegerParameter(const httplib::Request& request,
-                         const std::string& name, int64_t fallback, int64_t min,
-                         int64_t max) {
-  std::optional<std::string> text = QueryParameter(request, name);
-  if (!text) return fallback;
-  int64_t value = 0;
-  const char* end = text->data() + text->size();
-  auto [ptr, error] = std::from_chars(text->data(), end, value);
-  if (text->empty() || error != std::errc() || ptr != end || value < min ||
-      value > max) {
-    throw ApiError(400, "invalid_parameter",
-                   "invalid " + name + " \"" + *text +
-                       "\": expected an integer from " + std::to_string(min) +
-                       " to " + std::to_string(max),
-                   name);
-  }
-  return value;
-}
-
 // Returns the "id" string of every object record, with its field path.
 std::vector<std::pair<std::string, std::string>> RecordIds(
     const feeds::FileRecords& input, bool array_body) {
@@ -165,10 +146,10 @@ std::string FirstDifference(const Parlay& stored, const Parlay& posted,
 // earlier request and is skipped. One stored with other terms throws
 // ApiError 409, and nothing is written. `placed_at_given[i]` tells whether
 // parlays[i] came with its own placed_at.
-int PlaceNewParlays(Store& store, const std::vector<Parlay>& parlays,
-                    const std::vector<bool>& placed_at_given,
-                    const std::vector<std::pair<std::string, std::string>>&
-                        field_of_id) {
+int PlaceNewParlays(
+    Store& store, const std::vector<Parlay>& parlays,
+    const std::vector<bool>& placed_at_given,
+    const std::vector<std::pair<std::string, std::string>>& field_of_id) {
   std::vector<std::string> ids;
   for (const Parlay& parlay : parlays) ids.push_back(parlay.id);
   const std::vector<std::string> existing_list = store.ExistingParlayIds(ids);
@@ -219,9 +200,9 @@ void PostParlays(RouteContext& context, const httplib::Request& request,
   // Stored ids are not problems here: PlaceNewParlays compares the stored
   // parlay with the posted one, so that a retried request succeeds.
   ImportReport report;
-  const std::vector<Parlay> parlays = feeds::ReadParlayRecords(
-      inputs, games, {}, context.clock.NowSeconds(),
-      context.config.parlay_limits, report);
+  const std::vector<Parlay> parlays =
+      feeds::ReadParlayRecords(inputs, games, {}, context.clock.NowSeconds(),
+                               context.config.parlay_limits, report);
   if (!report.problems.empty()) {
     ThrowInvalidRecords(report.problems, array_body);
   }
@@ -276,8 +257,8 @@ void ListParlays(RouteContext& context, const httplib::Request& request,
     }
     query.account = *account;
   }
-  const int limit = static_cast<int>(
-      IntegerParameter(request, "limit", kDefaultPageSize, 1, kMaxPageSize));
+  const int limit = static_cast<int>(IntegerQueryParameter(
+      request, "limit", kDefaultPageSize, 1, kMaxPageSize));
   if (std::optional<std::string> cursor = QueryParameter(request, "cursor")) {
     std::optional<std::string> after = DecodeCursor(*cursor);
     if (!after) {
@@ -350,10 +331,10 @@ void RegisterApiRoutes(Router& router, RouteContext& context) {
 
   router.Get("/v1/events", [&context](const httplib::Request& request,
                                       httplib::Response& response) {
-    const int64_t after = IntegerParameter(request, "after", 0, 0,
-                                           std::numeric_limits<int64_t>::max());
-    const int limit = static_cast<int>(
-        IntegerParameter(request, "limit", kDefaultPageSize, 1, kMaxPageSize));
+    const int64_t after = IntegerQueryParameter(
+        request, "after", 0, 0, std::numeric_limits<int64_t>::max());
+    const int limit = static_cast<int>(IntegerQueryParameter(
+        request, "limit", kDefaultPageSize, 1, kMaxPageSize));
     auto store = context.read_stores.Acquire();
     json events = json::array();
     int64_t next_after = after;
