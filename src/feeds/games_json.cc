@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -242,6 +243,50 @@ std::vector<Game> ReadGameRecords(std::span<const FileRecords> inputs,
   return games;
 }
 
+namespace {
+
+// Adds a problem for each game whose stored copy has legs and other teams.
+// Legs name their selection by team, so a game that changed teams would
+// grade them against a match the bettor never picked. Such games are
+// dropped from `games`; the whole request fails unless skip_invalid is set.
+void RejectTeamChanges(Store& store, std::vector<Game>& games,
+                       std::vector<ImportProblem>& sources,
+                       ImportReport& report, const ImportOptions& options) {
+  std::vector<std::string> ids;
+  for (const Game& game : games) ids.push_back(game.id);
+  std::map<std::string, Game> stored;
+  for (Game& game : store.GetGames(ids)) {
+    std::string id = game.id;
+    stored.emplace(std::move(id), std::move(game));
+  }
+  std::vector<Game> kept;
+  for (size_t i = 0; i < games.size(); ++i) {
+    const auto it = stored.find(games[i].id);
+    const bool changed =
+        it != stored.end() &&
+        (it->second.home != games[i].home || it->second.away != games[i].away);
+    if (!changed || store.ListGameLegs(games[i].id, 1).empty()) {
+      kept.push_back(std::move(games[i]));
+      continue;
+    }
+    const bool home = it->second.home != games[i].home;
+    ImportProblem problem = sources[i];
+    problem.field = home ? "home" : "away";
+    problem.value = nlohmann::json(home ? games[i].home : games[i].away).dump();
+    problem.error = "game \"" + games[i].id +
+                    "\" has bets on its stored teams, which cannot change";
+    problem.expected = "\"" + it->second.home + "\" at home and \"" +
+                       it->second.away +
+                       "\" away; void the game and post the match under a "
+                       "new id";
+    report.problems.push_back(std::move(problem));
+  }
+  games = std::move(kept);
+  ThrowIfInvalid(report, options);
+}
+
+}  // namespace
+
 ImportReport ImportGameRecords(Store& store,
                                std::span<const FileRecords> inputs,
                                ImportReport report,
@@ -250,17 +295,24 @@ ImportReport ImportGameRecords(Store& store,
   for (const FileRecords& input : inputs) files.push_back(input.file);
 
   std::vector<Game> games;
+  std::vector<ImportProblem> sources;  // file, record and line of each game
   for (const feeds::FileRecords& input : inputs) {
     for (const feeds::JsonRecord& record : input.records) {
       RecordChecker check(input.file, record, report.problems);
       if (std::optional<Game> game = ReadGame(record, check)) {
         games.push_back(std::move(*game));
+        ImportProblem source;
+        source.file = input.file;
+        source.record = record.number;
+        source.line = record.line;
+        sources.push_back(std::move(source));
       }
     }
   }
   feeds::SortProblems(files, report.problems);
   feeds::ThrowIfInvalid(report, options);
 
+  RejectTeamChanges(store, games, sources, report, options);
   feeds::UpsertNewestGames(store, std::move(games), report);
   spdlog::info(
       "imported {} of {} game records from {} files ({} superseded, {} "

@@ -219,6 +219,31 @@ TEST_P(ApiTest, InvalidRecordListsEveryProblem) {
   EXPECT_EQ(reply.body["error"]["problems"].size(), 6u);
 }
 
+TEST_P(ApiTest, TeamsFixedOnceBetsPlaced) {
+  Start(BaseConfig());
+  // Without bets, a game's teams may still be corrected.
+  std::string swapped = kScheduledGame;
+  swapped.replace(swapped.find("Detroit Lions"), 13, "Chicago Bears");
+  ASSERT_EQ(Post("/v1/games", swapped).status, 200);
+  EXPECT_EQ(Get("/v1/games/2023-09-07-DET-KC").body["away"], "Chicago Bears");
+
+  PostScheduledGame();
+  ASSERT_EQ(Post("/v1/parlays", ParlayJson("t-1", "10.00")).status, 201);
+  // With a bet placed, a final score posted under other teams is rejected
+  // and changes nothing: the bet names the Lions, not the Bears.
+  std::string final_game = swapped;
+  final_game.replace(final_game.find(R"("status": "scheduled")"), 21,
+                     R"("status": "final", "home_score": 20, "away_score": 21)");
+  Reply reply = Post("/v1/games", final_game);
+  ASSERT_EQ(reply.status, 422) << reply.text;
+  ASSERT_EQ(reply.body["error"]["problems"].size(), 1u) << reply.text;
+  EXPECT_EQ(reply.body["error"]["problems"][0]["field"], "away") << reply.text;
+  Reply game = Get("/v1/games/2023-09-07-DET-KC");
+  EXPECT_EQ(game.body["away"], "Detroit Lions");
+  EXPECT_EQ(game.body["status"], "scheduled");
+  EXPECT_EQ(Get("/v1/parlays/t-1").body["status"], "PENDING");
+}
+
 TEST_P(ApiTest, WrongMethodListsAllowed) {
   Start(BaseConfig());
   Reply reply = Post("/v1/parlays/t-1", "{}");
