@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -14,19 +14,18 @@
 
 #include "engine/settlement.h"
 #include "feeds/import.h"
+#include "feeds/json_records.h"
 #include "format/records.h"
 #include "store/store.h"
 
 namespace parlay::cli {
 namespace {
 
-std::unique_ptr<Store> Open(const std::string& db) {
-  return OpenStore(db);
-}
+std::unique_ptr<Store> Open(const std::string& db) { return OpenStore(db); }
 
 void PrintReport(const std::string& what, const ImportReport& report) {
-  std::cout << "imported " << report.imported << " of " << report.records
-            << " " << what << "\n";
+  std::cout << "imported " << report.imported << " of " << report.records << " "
+            << what << "\n";
   if (!report.problems.empty()) {
     std::cout << "skipped " << report.problems.size() << " invalid:\n";
     for (const ImportProblem& problem : report.problems) {
@@ -116,8 +115,7 @@ int ImportNflCsvCommand(const std::string& db, const std::string& file,
         (std::filesystem::path(file).parent_path() / "nfl_teams.csv").string();
   }
   std::unique_ptr<Store> store = Open(db);
-  ImportReport report =
-      ImportNflCsv(*store, file, teams_file, {skip_invalid});
+  ImportReport report = ImportNflCsv(*store, file, teams_file, {skip_invalid});
   PrintReport("games", report);
   return kExitOk;
 }
@@ -184,9 +182,8 @@ int ParlayCommand(const std::string& db, const std::string& id,
     if (!audit.empty()) std::cout << "audit\n";
     for (const AuditEvent& event : audit) {
       std::cout << "  " << FormatIso8601(event.at) << "  " << event.entity
-                << (event.leg_index >= 0
-                        ? " " + std::to_string(event.leg_index)
-                        : std::string())
+                << (event.leg_index >= 0 ? " " + std::to_string(event.leg_index)
+                                         : std::string())
                 << "  " << event.old_status << " -> " << event.new_status
                 << "  " << event.reason << "\n";
     }
@@ -216,6 +213,11 @@ int VoidGameCommand(const std::string& db, const std::string& id,
                     const std::string& reason) {
   if (reason.find_first_not_of(" \t") == std::string::npos) {
     throw UsageError("--reason must not be empty");
+  }
+  if (feeds::HasControlCharacter(reason)) {
+    throw UsageError(
+        "--reason must not contain control characters such as "
+        "a newline or tab");
   }
   std::unique_ptr<Store> store = Open(db);
   std::optional<Game> game = store->GetGame(id);
@@ -247,9 +249,10 @@ int EventsCommand(const std::string& db, int64_t after, int limit) {
   constexpr int kPage = 1000;
   int64_t printed = 0;
   while (limit == 0 || printed < limit) {
-    const int page = limit == 0 ? kPage
-                                : static_cast<int>(std::min<int64_t>(
-                                      kPage, limit - printed));
+    const int page =
+        limit == 0
+            ? kPage
+            : static_cast<int>(std::min<int64_t>(kPage, limit - printed));
     std::vector<OutboxEvent> events = store->ReadOutbox(after, page);
     for (const OutboxEvent& event : events) {
       std::cout << OutboxEventToJson(event).dump() << "\n";
@@ -269,10 +272,9 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
                      " is after --to-season " +
                      std::to_string(options.last_season));
   }
-  std::string scores = (fs::path(options.data_dir) /
-                        "spreadspoke_scores.csv").string();
-  std::string teams =
-      (fs::path(options.data_dir) / "nfl_teams.csv").string();
+  std::string scores =
+      (fs::path(options.data_dir) / "spreadspoke_scores.csv").string();
+  std::string teams = (fs::path(options.data_dir) / "nfl_teams.csv").string();
   // Checked before --fresh deletes anything, so a wrong --data costs nothing.
   for (const std::string& file : {scores, teams}) {
     if (!fs::is_regular_file(file)) {
@@ -322,8 +324,7 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
   Engine engine(*store, clock);
   SettleSummary summary;
   if (options.settle) summary = engine.SettleAll();
-  double load_seconds =
-      std::chrono::duration<double>(loaded - started).count();
+  double load_seconds = std::chrono::duration<double>(loaded - started).count();
 
   if (options.format == "json") {
     nlohmann::json out = SummaryToJson(summary);
@@ -346,9 +347,8 @@ int DemoCommand(const std::string& db, const DemoOptions& options) {
                                  : "not settled (--no-settle): `parlay-settler "
                                    "serve` with FEATURE_SETTLEMENT=true "
                                    "settles them\n")
-              << "\ndatabase: " << db
-              << "\nlook around: parlay-settler --db " << db
-              << " parlays --status WON --limit 10\n";
+              << "\ndatabase: " << db << "\nlook around: parlay-settler --db "
+              << db << " parlays --status WON --limit 10\n";
   }
   return summary.failures.empty() ? kExitOk : kExitFailure;
 }

@@ -494,11 +494,16 @@ std::string RecordChecker::TextFault(std::string_view text) {
   if (IsBlank(text.front()) || IsBlank(text.back())) {
     return "without leading or trailing spaces";
   }
+  if (HasControlCharacter(text)) return "without control characters";
+  return "";
+}
+
+bool HasControlCharacter(std::string_view text) {
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) return "without control characters";
+    if (byte < 0x20 || byte == 0x7F) return true;
   }
-  return "";
+  return false;
 }
 
 std::optional<std::string> RecordChecker::ReadText(

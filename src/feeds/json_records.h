@@ -62,6 +62,10 @@ std::vector<FileRecords> ReadAllRecords(std::span<const std::string> files,
 // Returns the JSON text of `value` for ImportProblem::value, shortened.
 std::string JsonValueText(const nlohmann::json& value);
 
+// Returns whether `text` has an ASCII control character (below 0x20, or
+// 0x7F), which would break a log line or a terminal when printed.
+bool HasControlCharacter(std::string_view text);
+
 // Names a JSON value's type for messages: "a string", "a number", "null".
 std::string JsonTypeName(const nlohmann::json& value);
 

@@ -40,8 +40,8 @@ void RejectUnauthorized(httplib::Response& response,
 
 std::string FlagName(bool enabled) { return enabled ? "enabled" : "disabled"; }
 
-// Reads an optional operator reason: a non-empty string of at most
-// kMaxReasonBytes bytes.
+// Reads an optional operator reason: a non-blank string of at most
+// kMaxReasonBytes bytes without control characters, since it is logged.
 std::optional<std::string> ReadReason(const json& body, bool required) {
   const json* value = feeds::FindMember(body, "reason");
   if (value == nullptr || value->is_null()) {
@@ -52,12 +52,14 @@ std::optional<std::string> ReadReason(const json& body, bool required) {
   const bool valid =
       value->is_string() && !value->get<std::string>().empty() &&
       value->get<std::string>().size() <= kMaxReasonBytes &&
-      value->get<std::string>().find_first_not_of(" \t") != std::string::npos;
+      value->get<std::string>().find_first_not_of(" \t") != std::string::npos &&
+      !feeds::HasControlCharacter(value->get<std::string>());
   if (!valid) {
     throw ApiError(422, "invalid_field",
                    "invalid reason " + feeds::JsonValueText(*value) +
                        ": expected a non-blank string of at most " +
-                       std::to_string(kMaxReasonBytes) + " bytes",
+                       std::to_string(kMaxReasonBytes) +
+                       " bytes without control characters",
                    "reason");
   }
   return value->get<std::string>();
@@ -271,9 +273,8 @@ bool AuthorizeAdmin(const RouteContext& context,
   const bool bearer =
       header.size() > kScheme.size() &&
       strncasecmp(header.c_str(), kScheme.data(), kScheme.size()) == 0;
-  if (!bearer ||
-      !TokensEqual(std::string_view(header).substr(kScheme.size()),
-                   context.config.admin_token)) {
+  if (!bearer || !TokensEqual(std::string_view(header).substr(kScheme.size()),
+                              context.config.admin_token)) {
     LogEvent(spdlog::level::warn, "admin_auth_rejected",
              "admin request with a missing or wrong token rejected",
              {{"path", request.path}, {"remote_addr", request.remote_addr}});

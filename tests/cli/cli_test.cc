@@ -161,6 +161,11 @@ TEST_F(CliTest, VoidGameVoidsLegs) {
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   CliRun empty_reason = RunCli(Db() + "void-game 2023-09-07-DET-KC --reason ''");
   EXPECT_EQ(empty_reason.exit_code, 2) << empty_reason.output;
+  CliRun newline = RunCli(Db() + "void-game 2023-09-07-DET-KC --reason "
+                                 "\"$(printf 'two\\nlines')\"");
+  EXPECT_EQ(newline.exit_code, 2) << newline.output;
+  EXPECT_NE(newline.output.find("control characters"), std::string::npos)
+      << newline.output;
 }
 
 TEST_F(CliTest, DemoSettlesRealSeasons) {

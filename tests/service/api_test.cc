@@ -377,6 +377,15 @@ TEST_P(ApiTest, AdminVoidsGame) {
   PostScheduledGame();
   ASSERT_EQ(Post("/v1/parlays", ParlayJson("t-1", "10.00")).status, 201);
 
+  // A reason with a newline or escape would forge log lines.
+  for (const char* reason : {R"("a\nforged line")", R"("a\u001b[31m")"}) {
+    Reply rejected = Post("/v1/admin/games/2023-09-07-DET-KC/void",
+                          std::string(R"({"reason": )") + reason + "}", Admin());
+    EXPECT_EQ(rejected.status, 422) << reason << ": " << rejected.text;
+    EXPECT_EQ(rejected.body["error"]["field"], "reason") << reason;
+  }
+  EXPECT_EQ(Get("/v1/parlays/t-1").body["status"], "PENDING");
+
   Reply voided = Post("/v1/admin/games/2023-09-07-DET-KC/void",
                       R"({"reason": "match abandoned"})", Admin());
   ASSERT_EQ(voided.status, 200) << voided.text;
