@@ -38,9 +38,57 @@ void AddAttention(const std::string& game_id, SettleSummary& summary) {
   }
 }
 
-nlohmann::json OptionalJson(std::optional<int> value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
+// Writes an outbox payload, a flat JSON object, straight into a string:
+// building nlohmann::json objects cost more than grading at a million
+// events. Callers add keys in alphabetical order, the order in which
+// nlohmann::json writes them, so the text is the same either way.
+class PayloadWriter {
+ public:
+  PayloadWriter& Add(std::string_view key, std::string_view text) {
+    Key(key);
+    for (char c : text) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+          static_cast<unsigned char>(c) >= 0x7f) {
+        // Escapes and UTF-8 checks are left to the library.
+        out_ += nlohmann::json(std::string(text)).dump();
+        return *this;
+      }
+    }
+    out_ += '"';
+    out_ += text;
+    out_ += '"';
+    return *this;
+  }
+
+  PayloadWriter& Add(std::string_view key, int64_t number) {
+    Key(key);
+    out_ += std::to_string(number);
+    return *this;
+  }
+
+  PayloadWriter& Add(std::string_view key, std::optional<int> number) {
+    if (!number) {
+      Key(key);
+      out_ += "null";
+      return *this;
+    }
+    return Add(key, int64_t{*number});
+  }
+
+  std::string Finish() {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  void Key(std::string_view key) {
+    out_ += out_.size() == 1 ? "\"" : ",\"";
+    out_ += key;
+    out_ += "\":";
+  }
+
+  std::string out_ = "{";
+};
 
 std::string FormatForCurrency(int64_t minor, const std::string& currency) {
   return FormatAmount(minor, CurrencyExponent(currency).value_or(0));
@@ -260,14 +308,19 @@ void Engine::SettleInTransaction(Transaction& transaction,
 
   // Step 2: write the legs that are still pending; collect their parlays.
   std::vector<bool> legs_changed = transaction.SettleLegs(leg_updates);
+  const std::string settled_at = FormatIso8601(now);
   std::vector<AuditEvent> audit;
   std::vector<OutboxEvent> outbox;
+  audit.reserve(leg_updates.size());
+  outbox.reserve(leg_updates.size());
   std::set<std::string> touched_parlays;
+  std::set<std::string> lost_parlays;
   std::set<std::string> graded_games;
   for (size_t i = 0; i < leg_updates.size(); ++i) {
     if (!legs_changed[i]) continue;
     const LegUpdate& leg = leg_updates[i];
     touched_parlays.insert(leg.parlay_id);
+    if (leg.status == LegStatus::kLost) lost_parlays.insert(leg.parlay_id);
     graded_games.insert(leg.game_id);
     summary.legs[leg.status]++;
 
@@ -285,18 +338,18 @@ void Engine::SettleInTransaction(Transaction& transaction,
     event.rules_version = kRulesVersion;
     audit.push_back(std::move(event));
 
-    nlohmann::json payload = {
-        {"parlay_id", leg.parlay_id},
-        {"leg_index", leg.index},
-        {"game_id", leg.game_id},
-        {"status", ToString(leg.status)},
-        {"reason", leg.reason},
-        {"home_score", OptionalJson(leg.home_score)},
-        {"away_score", OptionalJson(leg.away_score)},
-        {"settled_at", FormatIso8601(now)},
-    };
-    outbox.push_back(
-        {0, "leg_settled", leg.parlay_id, leg.index, payload.dump(), now});
+    std::string payload = PayloadWriter()
+                              .Add("away_score", leg.away_score)
+                              .Add("game_id", leg.game_id)
+                              .Add("home_score", leg.home_score)
+                              .Add("leg_index", int64_t{leg.index})
+                              .Add("parlay_id", leg.parlay_id)
+                              .Add("reason", leg.reason)
+                              .Add("settled_at", settled_at)
+                              .Add("status", ToString(leg.status))
+                              .Finish();
+    outbox.push_back({0, "leg_settled", leg.parlay_id, leg.index,
+                      std::move(payload), now});
   }
   summary.games_graded += static_cast<int>(graded_games.size());
   for (const std::string& game_id : graded_games) {
@@ -309,17 +362,32 @@ void Engine::SettleInTransaction(Transaction& transaction,
   transaction.MarkGamesSettled(settled_games, now);
   Fault(options, "legs_written", game_ids);
 
-  // Step 3: derive only the parlays these legs belong to.
+  // Step 3: derive only the parlays these legs belong to. Any lost leg
+  // loses its parlay at once (see DeriveParlay), so the legs are read only
+  // for parlays that are still pending and lost no leg in this batch.
   std::vector<std::string> parlay_ids(touched_parlays.begin(),
                                       touched_parlays.end());
-  std::vector<ParlayLegs> parlays = transaction.LoadParlays(parlay_ids);
+  std::vector<ParlayLegs> parlays = transaction.LoadParlayRows(parlay_ids);
+  std::vector<std::string> need_legs;
+  for (const ParlayLegs& parlay : parlays) {
+    if (parlay.status == ParlayStatus::kPending &&
+        !lost_parlays.contains(parlay.id)) {
+      need_legs.push_back(parlay.id);
+    }
+  }
+  std::vector<ParlayLegs> with_legs = transaction.LoadParlays(need_legs);
+  std::unordered_map<std::string_view, const ParlayLegs*> legs_of;
+  for (const ParlayLegs& parlay : with_legs) legs_of.emplace(parlay.id, &parlay);
   std::vector<ParlayUpdate> parlay_updates;
   std::vector<const ParlayLegs*> updated_parlays;
   for (const ParlayLegs& parlay : parlays) {
-    if (parlay.status != ParlayStatus::kPending || parlay.legs.empty()) {
-      continue;
+    if (parlay.status != ParlayStatus::kPending) continue;
+    ParlayOutcome outcome{ParlayStatus::kLost, 0};
+    if (!lost_parlays.contains(parlay.id)) {
+      auto found = legs_of.find(parlay.id);
+      if (found == legs_of.end() || found->second->legs.empty()) continue;
+      outcome = DeriveParlay(parlay.stake_minor, found->second->legs);
     }
-    ParlayOutcome outcome = DeriveParlay(parlay.stake_minor, parlay.legs);
     if (outcome.status == ParlayStatus::kPending) continue;
     parlay_updates.push_back({parlay.id, outcome, now});
     updated_parlays.push_back(&parlay);
@@ -339,24 +407,26 @@ void Engine::SettleInTransaction(Transaction& transaction,
     event.old_status = ToString(ParlayStatus::kPending);
     event.new_status = ToString(update.outcome.status);
     event.payout_minor = update.outcome.payout_minor;
-    event.reason = "derived from " + std::to_string(parlay.legs.size()) +
-                   (parlay.legs.size() == 1 ? " leg" : " legs");
+    event.reason = "derived from " + std::to_string(parlay.leg_count) +
+                   (parlay.leg_count == 1 ? " leg" : " legs");
     event.at = now;
     event.rules_version = kRulesVersion;
     audit.push_back(std::move(event));
 
-    nlohmann::json payload = {
-        {"parlay_id", parlay.id},
-        {"status", ToString(update.outcome.status)},
-        {"currency", parlay.currency},
-        {"stake", FormatForCurrency(parlay.stake_minor, parlay.currency)},
-        {"payout", FormatForCurrency(update.outcome.payout_minor,
-                                     parlay.currency)},
-        {"payout_minor", update.outcome.payout_minor},
-        {"settled_at", FormatIso8601(now)},
-    };
+    std::string payload =
+        PayloadWriter()
+            .Add("currency", parlay.currency)
+            .Add("parlay_id", parlay.id)
+            .Add("payout", FormatForCurrency(update.outcome.payout_minor,
+                                             parlay.currency))
+            .Add("payout_minor", update.outcome.payout_minor)
+            .Add("settled_at", settled_at)
+            .Add("stake", FormatForCurrency(parlay.stake_minor,
+                                            parlay.currency))
+            .Add("status", ToString(update.outcome.status))
+            .Finish();
     outbox.push_back(
-        {0, "parlay_settled", parlay.id, -1, payload.dump(), now});
+        {0, "parlay_settled", parlay.id, -1, std::move(payload), now});
   }
   Fault(options, "parlays_written", game_ids);
 

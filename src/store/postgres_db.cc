@@ -1,5 +1,6 @@
 #include "store/postgres_db.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -121,6 +122,95 @@ void PgConnection::EnsureConnected() {
     std::this_thread::sleep_for(wait);
     wait *= 2;
   }
+}
+
+void PgConnection::CopyIn(std::string_view copy_sql, std::string_view rows) {
+  EnsureConnected();
+  std::string text(copy_sql);
+  PGresult* start = PQexec(connection_, text.c_str());
+  if (PQresultStatus(start) != PGRES_COPY_IN) {
+    std::string message = ErrorText(connection_, start);
+    PQclear(start);
+    throw StoreError("postgres: copy failed: " + message + " (in: " +
+                     text.substr(0, 200) + ")");
+  }
+  PQclear(start);
+
+  // PQputCopyData takes an int length, so large batches go in pieces.
+  constexpr size_t kPiece = 1 << 20;
+  bool sent = true;
+  for (size_t offset = 0; sent && offset < rows.size(); offset += kPiece) {
+    const size_t size = std::min(kPiece, rows.size() - offset);
+    sent = PQputCopyData(connection_, rows.data() + offset,
+                         static_cast<int>(size)) == 1;
+  }
+  // With an error text, the server aborts the COPY and reports it.
+  const char* failure = sent ? nullptr : "sending rows failed";
+  if (PQputCopyEnd(connection_, failure) != 1) sent = false;
+
+  std::string message;
+  while (PGresult* result = PQgetResult(connection_)) {
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && message.empty()) {
+      message = ErrorText(connection_, result);
+    }
+    PQclear(result);
+  }
+  if (!sent && message.empty()) message = ErrorText(connection_, nullptr);
+
+  if (!message.empty()) {
+    throw StoreError("postgres: copy failed: " + message + " (in: " +
+                     text.substr(0, 200) + ")");
+  }
+}
+
+void CopyRows::Separate() {
+  if (row_started_) text_ += '\t';
+  row_started_ = true;
+}
+
+CopyRows& CopyRows::Add(std::string_view text) {
+  Separate();
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        text_ += "\\\\";
+        break;
+      case '\t':
+        text_ += "\\t";
+        break;
+      case '\n':
+        text_ += "\\n";
+        break;
+      case '\r':
+        text_ += "\\r";
+        break;
+      default:
+        text_ += c;
+    }
+  }
+  return *this;
+}
+
+CopyRows& CopyRows::Add(int64_t number) {
+  Separate();
+  text_ += std::to_string(number);
+  return *this;
+}
+
+CopyRows& CopyRows::Add(std::optional<int64_t> number) {
+  return number ? Add(*number) : AddNull();
+}
+
+CopyRows& CopyRows::AddNull() {
+  Separate();
+  text_ += "\\N";
+  return *this;
+}
+
+CopyRows& CopyRows::End() {
+  text_ += '\n';
+  row_started_ = false;
+  return *this;
 }
 
 bool PgConnection::in_transaction() const {

@@ -74,6 +74,10 @@ class PgConnection {
   // Runs statements without parameters (several may be separated by ';').
   void ExecuteScript(std::string_view sql);
 
+  // Runs `copy_sql`, a COPY ... FROM STDIN, and sends `rows` in COPY's
+  // text format (see CopyRows). Throws StoreError on failure.
+  void CopyIn(std::string_view copy_sql, std::string_view rows);
+
   bool in_transaction() const;
 
  private:
@@ -83,6 +87,26 @@ class PgConnection {
   std::string url_;
   PgConnectionOptions options_;
   PGconn* connection_ = nullptr;
+};
+
+// Builds rows in COPY's text format: fields separated by tabs, rows ended
+// by newlines, NULL written as \N.
+class CopyRows {
+ public:
+  CopyRows& Add(std::string_view text);
+  CopyRows& Add(int64_t number);
+  CopyRows& Add(std::optional<int64_t> number);
+  CopyRows& AddNull();
+  // Ends the current row.
+  CopyRows& End();
+
+  const std::string& text() const { return text_; }
+
+ private:
+  void Separate();
+
+  std::string text_;
+  bool row_started_ = false;
 };
 
 // Returns `url` with any password replaced by "***", for logs and errors.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "store/postgres_db.h"
 #include "store/postgres_schema.h"
@@ -287,36 +288,45 @@ class PostgresTransaction final : public Transaction {
     return ChangedRows(updates.size(), changed);
   }
 
-  std::vector<ParlayLegs> LoadParlays(
+  std::vector<ParlayLegs> LoadParlayRows(
       std::span<const std::string> parlay_ids) override {
-    std::string ids = IdArray(parlay_ids);
     // Locking the parlay rows (in id order, so two workers cannot deadlock
     // on them) makes a worker that settles another leg of the same parlay
     // wait, and then read this transaction's legs once it commits.
-    PgResult parlay_rows = db_.Execute(
-        "SELECT id, stake_minor, currency, status, payout_minor FROM parlays "
-        "WHERE id IN (SELECT json_array_elements_text($1::json)) ORDER BY id "
-        "FOR UPDATE",
-        PgParams().Add(ids));
+    PgResult rows = db_.Execute(
+        "SELECT id, stake_minor, currency, status, payout_minor, leg_count "
+        "FROM parlays WHERE id IN (SELECT json_array_elements_text($1::json)) "
+        "ORDER BY id FOR UPDATE",
+        PgParams().Add(IdArray(parlay_ids)));
     std::vector<ParlayLegs> parlays;
-    std::map<std::string, size_t, std::less<>> position;
-    for (int row = 0; row < parlay_rows.rows(); ++row) {
+    parlays.reserve(rows.rows());
+    for (int row = 0; row < rows.rows(); ++row) {
       ParlayLegs parlay;
-      parlay.id = parlay_rows.Text(row, 0);
-      parlay.stake_minor = parlay_rows.Int(row, 1);
-      parlay.currency = parlay_rows.Text(row, 2);
+      parlay.id = rows.Text(row, 0);
+      parlay.stake_minor = rows.Int(row, 1);
+      parlay.currency = rows.Text(row, 2);
       parlay.status = ParseColumn<ParlayStatus>(
-          parlay_rows.Text(row, 3), ParseParlayStatus, "parlay status");
-      parlay.payout_minor = parlay_rows.OptionalInt(row, 4);
-      position.emplace(parlay.id, parlays.size());
+          rows.Text(row, 3), ParseParlayStatus, "parlay status");
+      parlay.payout_minor = rows.OptionalInt(row, 4);
+      parlay.leg_count = static_cast<int>(rows.Int(row, 5));
       parlays.push_back(std::move(parlay));
     }
+    return parlays;
+  }
 
+  std::vector<ParlayLegs> LoadParlays(
+      std::span<const std::string> parlay_ids) override {
+    std::vector<ParlayLegs> parlays = LoadParlayRows(parlay_ids);
+    if (parlays.empty()) return parlays;
+    std::unordered_map<std::string_view, size_t> position;
+    for (size_t i = 0; i < parlays.size(); ++i) {
+      position.emplace(parlays[i].id, i);
+    }
     PgResult leg_rows = db_.Execute(
         "SELECT parlay_id, status, odds, odds_numerator, odds_denominator "
         "FROM legs WHERE parlay_id IN (SELECT json_array_elements_text("
         "$1::json)) ORDER BY parlay_id, leg_index",
-        PgParams().Add(ids));
+        PgParams().Add(IdArray(parlay_ids)));
     for (int row = 0; row < leg_rows.rows(); ++row) {
       auto found = position.find(leg_rows.Text(row, 0));
       if (found == position.end()) continue;
@@ -351,56 +361,48 @@ class PostgresTransaction final : public Transaction {
     return ChangedRows(updates.size(), changed);
   }
 
+  // Audit and outbox rows go in by COPY: it parses each row once, with no
+  // JSON in between, and the sequences number the rows in the order sent.
   void AppendAudit(std::span<const AuditEvent> events) override {
     if (events.empty()) return;
-    json batch = json::array();
+    CopyRows rows;
     for (const AuditEvent& event : events) {
-      batch.push_back({{"n", batch.size()},
-                       {"entity", event.entity},
-                       {"parlay_id", event.parlay_id},
-                       {"leg_index", event.leg_index},
-                       {"game_id", event.game_id},
-                       {"old_status", event.old_status},
-                       {"new_status", event.new_status},
-                       {"payout_minor", OptionalJson(event.payout_minor)},
-                       {"home_score", OptionalJson(event.home_score)},
-                       {"away_score", OptionalJson(event.away_score)},
-                       {"reason", event.reason},
-                       {"at", event.at},
-                       {"rules_version", event.rules_version}});
+      rows.Add(event.entity)
+          .Add(event.parlay_id)
+          .Add(int64_t{event.leg_index})
+          .Add(event.game_id)
+          .Add(event.old_status)
+          .Add(event.new_status)
+          .Add(event.payout_minor)
+          .Add(Widen(event.home_score))
+          .Add(Widen(event.away_score))
+          .Add(event.reason)
+          .Add(event.at)
+          .Add(event.rules_version)
+          .End();
     }
-    // json_to_recordset parses each element once, and ordering by n keeps
-    // the ids in the order of `events`.
-    db_.Execute(
-        "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
-        "game_id, old_status, new_status, payout_minor, home_score, "
-        "away_score, reason, at, rules_version) SELECT entity, parlay_id, "
-        "leg_index, game_id, old_status, new_status, payout_minor, "
-        "home_score, away_score, reason, at, rules_version FROM "
-        "json_to_recordset($1::json) AS e(n int, entity text, parlay_id "
-        "text, leg_index int, game_id text, old_status text, new_status "
-        "text, payout_minor bigint, home_score int, away_score int, reason "
-        "text, at bigint, rules_version text) ORDER BY n",
-        PgParams().Add(batch.dump()));
+    db_.CopyIn(
+        "COPY settlement_events (entity, parlay_id, leg_index, game_id, "
+        "old_status, new_status, payout_minor, home_score, away_score, "
+        "reason, at, rules_version) FROM STDIN",
+        rows.text());
   }
 
   void AppendOutbox(std::span<const OutboxEvent> events) override {
     if (events.empty()) return;
-    json batch = json::array();
+    CopyRows rows;
     for (const OutboxEvent& event : events) {
-      batch.push_back({{"n", batch.size()},
-                       {"type", event.type},
-                       {"parlay_id", event.parlay_id},
-                       {"leg_index", event.leg_index},
-                       {"payload", event.payload},
-                       {"created_at", event.created_at}});
+      rows.Add(event.type)
+          .Add(event.parlay_id)
+          .Add(int64_t{event.leg_index})
+          .Add(event.payload)
+          .Add(event.created_at)
+          .End();
     }
-    db_.Execute(
-        "INSERT INTO outbox (type, parlay_id, leg_index, payload, "
-        "created_at) SELECT type, parlay_id, leg_index, payload, created_at "
-        "FROM json_to_recordset($1::json) AS e(n int, type text, parlay_id "
-        "text, leg_index int, payload text, created_at bigint) ORDER BY n",
-        PgParams().Add(batch.dump()));
+    db_.CopyIn(
+        "COPY outbox (type, parlay_id, leg_index, payload, created_at) FROM "
+        "STDIN",
+        rows.text());
   }
 
   void VoidGame(std::string_view game_id, std::string_view reason,

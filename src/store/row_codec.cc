@@ -14,6 +14,11 @@ constexpr Period kStoredPeriods[] = {
 
 }  // namespace
 
+std::optional<int64_t> Widen(std::optional<int> value) {
+  if (!value) return std::nullopt;
+  return *value;
+}
+
 std::string IdArray(std::span<const std::string> ids) {
   nlohmann::json array = nlohmann::json::array();
   for (const std::string& id : ids) array.push_back(id);

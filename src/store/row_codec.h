@@ -52,6 +52,9 @@ inline constexpr char kCountGamesNeedingAttention[] =
     "WHERE legs.game_id = games.id AND legs.status = 'PENDING')) "
     "FROM games";
 
+// An optional score as the 64-bit integer the database APIs bind.
+std::optional<int64_t> Widen(std::optional<int> value);
+
 // Encodes ids as a JSON array, which SQLite expands with json_each and
 // PostgreSQL with json_array_elements_text, so one prepared statement
 // serves a batch of any size.

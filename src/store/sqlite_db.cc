@@ -93,6 +93,13 @@ std::string SqliteStatement::Text(int column) const {
                      sqlite3_column_bytes(statement_, column));
 }
 
+std::string_view SqliteStatement::TextView(int column) const {
+  const unsigned char* text = sqlite3_column_text(statement_, column);
+  if (text == nullptr) return {};
+  return std::string_view(reinterpret_cast<const char*>(text),
+                          sqlite3_column_bytes(statement_, column));
+}
+
 SqliteDb::SqliteDb(const std::string& path) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
               SQLITE_OPEN_NOMUTEX;

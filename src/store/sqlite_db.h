@@ -40,6 +40,8 @@ class SqliteStatement {
   int64_t Int(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
   std::string Text(int column) const;
+  // The column's text without a copy, valid until the next Step or Reset.
+  std::string_view TextView(int column) const;
 
  private:
   sqlite3* db_;

@@ -1,6 +1,7 @@
 // SQLite implementation of Store.
 
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "store/sqlite_db.h"
 #include "store/row_codec.h"
@@ -13,11 +14,6 @@ namespace {
 std::optional<int> OptionalScore(const SqliteStatement& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return static_cast<int>(row.Int(column));
-}
-
-std::optional<int64_t> Widen(std::optional<int> value) {
-  if (!value) return std::nullopt;
-  return *value;
 }
 
 std::optional<bool> OptionalBool(const SqliteStatement& row, int column) {
@@ -151,6 +147,24 @@ void WriteTransaction(SqliteDb& db, Body body) {
   }
 }
 
+// Rows per INSERT statement of the audit and outbox appends. A statement
+// per row ran the statement machinery, and the AUTOINCREMENT bookkeeping
+// in sqlite_sequence, once for every row.
+constexpr size_t kRowsPerInsert = 64;
+
+// "head (?, ?), (?, ?)" for `rows` rows of `columns` values.
+std::string InsertSql(std::string_view head, int columns, size_t rows) {
+  std::string sql(head);
+  for (size_t row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (int column = 0; column < columns; ++column) {
+      sql += column == 0 ? "?" : ", ?";
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
 class SqliteTransaction final : public Transaction {
  public:
   explicit SqliteTransaction(SqliteDb& db) : db_(db) {
@@ -234,36 +248,43 @@ class SqliteTransaction final : public Transaction {
     return changed;
   }
 
-  std::vector<ParlayLegs> LoadParlays(
+  std::vector<ParlayLegs> LoadParlayRows(
       std::span<const std::string> parlay_ids) override {
     std::vector<ParlayLegs> parlays;
-    std::map<std::string, size_t, std::less<>> position;
-    std::string ids = IdArray(parlay_ids);
-
-    auto& select_parlays = db_.Prepare(
-        "SELECT id, stake_minor, currency, status, payout_minor FROM parlays "
-        "WHERE id IN "
-        "(SELECT value FROM json_each(?1)) ORDER BY id");
-    select_parlays.Bind(1, ids);
-    while (select_parlays.Step()) {
+    auto& select = db_.Prepare(
+        "SELECT id, stake_minor, currency, status, payout_minor, leg_count "
+        "FROM parlays WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY "
+        "id");
+    select.Bind(1, IdArray(parlay_ids));
+    while (select.Step()) {
       ParlayLegs parlay;
-      parlay.id = select_parlays.Text(0);
-      parlay.stake_minor = select_parlays.Int(1);
-      parlay.currency = select_parlays.Text(2);
+      parlay.id = select.Text(0);
+      parlay.stake_minor = select.Int(1);
+      parlay.currency = select.Text(2);
       parlay.status = ParseColumn<ParlayStatus>(
-          select_parlays.Text(3), ParseParlayStatus, "parlay status");
-      parlay.payout_minor = select_parlays.OptionalInt(4);
-      position.emplace(parlay.id, parlays.size());
+          select.Text(3), ParseParlayStatus, "parlay status");
+      parlay.payout_minor = select.OptionalInt(4);
+      parlay.leg_count = static_cast<int>(select.Int(5));
       parlays.push_back(std::move(parlay));
     }
+    return parlays;
+  }
 
+  std::vector<ParlayLegs> LoadParlays(
+      std::span<const std::string> parlay_ids) override {
+    std::vector<ParlayLegs> parlays = LoadParlayRows(parlay_ids);
+    if (parlays.empty()) return parlays;
+    std::unordered_map<std::string_view, size_t> position;
+    for (size_t i = 0; i < parlays.size(); ++i) {
+      position.emplace(parlays[i].id, i);
+    }
     auto& select_legs = db_.Prepare(
         "SELECT parlay_id, status, odds, odds_numerator, odds_denominator "
         "FROM legs WHERE parlay_id IN (SELECT value FROM json_each(?1)) "
         "ORDER BY parlay_id, leg_index");
-    select_legs.Bind(1, ids);
+    select_legs.Bind(1, IdArray(parlay_ids));
     while (select_legs.Step()) {
-      auto found = position.find(select_legs.Text(0));
+      auto found = position.find(select_legs.TextView(0));
       if (found == position.end()) continue;
       PricedLeg leg;
       leg.status = ParseColumn<LegStatus>(select_legs.Text(1),
@@ -295,42 +316,39 @@ class SqliteTransaction final : public Transaction {
   }
 
   void AppendAudit(std::span<const AuditEvent> events) override {
-    auto& insert = db_.Prepare(
+    AppendRows(
         "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
         "game_id, old_status, new_status, payout_minor, home_score, "
-        "away_score, reason, at, rules_version) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-    for (const AuditEvent& event : events) {
-      insert.Reset();
-      insert.Bind(1, event.entity)
-          .Bind(2, event.parlay_id)
-          .Bind(3, int64_t{event.leg_index})
-          .Bind(4, event.game_id)
-          .Bind(5, event.old_status)
-          .Bind(6, event.new_status)
-          .Bind(7, event.payout_minor)
-          .Bind(8, Widen(event.home_score))
-          .Bind(9, Widen(event.away_score))
-          .Bind(10, event.reason)
-          .Bind(11, event.at)
-          .Bind(12, event.rules_version);
-      insert.Run();
-    }
+        "away_score, reason, at, rules_version) VALUES ",
+        12, events,
+        [](SqliteStatement& insert, int first, const AuditEvent& event) {
+          insert.Bind(first, event.entity)
+              .Bind(first + 1, event.parlay_id)
+              .Bind(first + 2, int64_t{event.leg_index})
+              .Bind(first + 3, event.game_id)
+              .Bind(first + 4, event.old_status)
+              .Bind(first + 5, event.new_status)
+              .Bind(first + 6, event.payout_minor)
+              .Bind(first + 7, Widen(event.home_score))
+              .Bind(first + 8, Widen(event.away_score))
+              .Bind(first + 9, event.reason)
+              .Bind(first + 10, event.at)
+              .Bind(first + 11, event.rules_version);
+        });
   }
 
   void AppendOutbox(std::span<const OutboxEvent> events) override {
-    auto& insert = db_.Prepare(
+    AppendRows(
         "INSERT INTO outbox (type, parlay_id, leg_index, payload, "
-        "created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const OutboxEvent& event : events) {
-      insert.Reset();
-      insert.Bind(1, event.type)
-          .Bind(2, event.parlay_id)
-          .Bind(3, int64_t{event.leg_index})
-          .Bind(4, event.payload)
-          .Bind(5, event.created_at);
-      insert.Run();
-    }
+        "created_at) VALUES ",
+        5, events,
+        [](SqliteStatement& insert, int first, const OutboxEvent& event) {
+          insert.Bind(first, event.type)
+              .Bind(first + 1, event.parlay_id)
+              .Bind(first + 2, int64_t{event.leg_index})
+              .Bind(first + 3, event.payload)
+              .Bind(first + 4, event.created_at);
+        });
   }
 
   void VoidGame(std::string_view game_id, std::string_view reason,
@@ -500,6 +518,29 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
+  // Inserts `rows` in order, kRowsPerInsert to a statement. `head` is the
+  // statement up to VALUES; bind(statement, first, row) binds one row's
+  // `columns` values from index `first`.
+  template <typename Row, typename BindRow>
+  void AppendRows(std::string_view head, int columns, std::span<const Row> rows,
+                  BindRow bind) {
+    const std::string full_sql = InsertSql(head, columns, kRowsPerInsert);
+    const std::string single_sql = InsertSql(head, columns, 1);
+    size_t next = 0;
+    for (; rows.size() - next >= kRowsPerInsert; next += kRowsPerInsert) {
+      auto& insert = db_.Prepare(full_sql);
+      for (size_t i = 0; i < kRowsPerInsert; ++i) {
+        bind(insert, static_cast<int>(i) * columns + 1, rows[next + i]);
+      }
+      insert.Run();
+    }
+    for (; next < rows.size(); ++next) {
+      auto& insert = db_.Prepare(single_sql);
+      bind(insert, 1, rows[next]);
+      insert.Run();
+    }
+  }
+
   SqliteDb& db_;
   bool open_ = true;
 };

@@ -99,7 +99,8 @@ struct ParlayLegs {
   int64_t stake_minor = 0;
   std::string currency;
   ParlayStatus status = ParlayStatus::kPending;
-  std::vector<PricedLeg> legs;  // in leg order
+  int leg_count = 0;
+  std::vector<PricedLeg> legs;  // in leg order; see LoadParlayRows
   std::optional<int64_t> payout_minor;  // set once settled
 };
 
@@ -165,8 +166,17 @@ class Transaction {
   // whether it changed the row.
   virtual std::vector<bool> SettleLegs(std::span<const LegUpdate> updates) = 0;
 
-  // Reads the given parlays with all their legs. Unknown ids are skipped.
+  // Reads the given parlays with all their legs, in id order. Unknown ids
+  // are skipped. On PostgreSQL the parlay rows stay locked until the
+  // transaction ends.
   virtual std::vector<ParlayLegs> LoadParlays(
+      std::span<const std::string> parlay_ids) = 0;
+
+  // Reads and locks the given parlays as LoadParlays does, without their
+  // legs: ParlayLegs::legs stays empty. Legs are stored by game, so
+  // reading a parlay's legs costs a random page per leg. A parlay already
+  // settled, or lost to a leg of this batch, does not need them.
+  virtual std::vector<ParlayLegs> LoadParlayRows(
       std::span<const std::string> parlay_ids) = 0;
 
   // Applies each update whose parlay is still PENDING. Returns, per update,

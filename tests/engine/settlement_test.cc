@@ -313,6 +313,66 @@ TEST_P(SettlementTest, AuditAndOutboxRecordTransitions) {
   EXPECT_EQ(rest[0].seq, outbox[1].seq);
 }
 
+// The outbox payloads are written by hand; they must be the JSON text that
+// nlohmann::json writes for the same object, escapes included.
+TEST_P(SettlementTest, OutboxPayloadsAreCanonicalJson) {
+  // A quote, a backslash and non-ASCII letters in the team names end up in
+  // the leg's reason.
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Atl\u00e9tico \"A\"", "Back\\slash FC", 2, 1)});
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "+150")})});
+  Engine(*store_, clock_).SettleAll();
+
+  std::vector<OutboxEvent> outbox = store_->ReadOutbox(0, 10);
+  ASSERT_EQ(outbox.size(), 2u);
+  const nlohmann::json leg = nlohmann::json::parse(outbox[0].payload);
+  EXPECT_EQ(outbox[0].payload, leg.dump());
+  EXPECT_EQ(leg["game_id"], "g1");
+  EXPECT_EQ(leg["leg_index"], 0);
+  EXPECT_EQ(leg["home_score"], 2);
+  EXPECT_EQ(leg["away_score"], 1);
+  EXPECT_EQ(leg["status"], "WON");
+  EXPECT_EQ(leg["settled_at"], "2023-11-14T22:13:20Z");
+  const std::string reason = leg["reason"];
+  EXPECT_NE(reason.find("Atl\u00e9tico \"A\""), std::string::npos) << reason;
+  EXPECT_EQ(reason, Load("t-1").legs[0].reason);
+
+  const nlohmann::json parlay = nlohmann::json::parse(outbox[1].payload);
+  EXPECT_EQ(outbox[1].payload, parlay.dump());
+  EXPECT_EQ(parlay["payout"], "25.00");  // 10.00 at +150
+  EXPECT_EQ(parlay["payout_minor"], 2500);
+  EXPECT_EQ(parlay["status"], "WON");
+}
+
+// A leg lost in a batch settles its parlay without reading the other legs;
+// the audit row still counts every leg of the parlay.
+TEST_P(SettlementTest, LostParlayAuditCountsEveryLeg) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 10, 20),
+      MakeGame("g2", "Home Two", "Away Two", std::nullopt, std::nullopt,
+               GameStatus::kScheduled),
+      MakeGame("g3", "Home Three", "Away Three", std::nullopt, std::nullopt,
+               GameStatus::kScheduled),
+  });
+  store_->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "t-1", 1000, "USD",
+      {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "-110"),
+       MakeLeg(1, "g2", Market::kMoneyline, Selection::kHome, "", "-110"),
+       MakeLeg(2, "g3", Market::kMoneyline, Selection::kAway, "", "-110")})});
+  SettleSummary summary = Engine(*store_, clock_).SettleAll();
+  EXPECT_EQ(summary.parlays[ParlayStatus::kLost], 1);
+
+  std::vector<AuditEvent> audit = store_->ReadAudit("t-1");
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[1].entity, "parlay");
+  EXPECT_EQ(audit[1].new_status, "LOST");
+  EXPECT_EQ(audit[1].payout_minor, 0);
+  EXPECT_EQ(audit[1].reason, "derived from 3 legs");
+}
+
 TEST_P(SettlementTest, MaxGamesLimitsOnePass) {
   std::vector<Game> games;
   std::vector<Parlay> parlays;

@@ -1,0 +1,111 @@
+// Audit rows and outbox events go in many to a statement (SQLite) or by
+// COPY (PostgreSQL). Every field must come back as written, in order, for
+// batches that fill several statements and leave a remainder.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+#include "support/test_database.h"
+#include "support/test_support.h"
+
+namespace parlay {
+namespace {
+
+// Text that COPY's format and SQL quoting would get wrong if not escaped.
+const std::string kAwkward = "tab\there\\back \"quote\" 'single'\nline\rend \\N é";
+
+class EventAppendTest : public ::testing::TestWithParam<testing::Backend> {};
+
+TEST_P(EventAppendTest, AuditRowsComeBackInOrder) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+
+  // 64 rows to a statement on SQLite: two full statements and a rest.
+  constexpr int kEvents = 64 * 2 + 3;
+  std::vector<AuditEvent> events;
+  for (int i = 0; i < kEvents; ++i) {
+    AuditEvent event;
+    event.entity = i % 2 == 0 ? "leg" : "parlay";
+    event.parlay_id = "p-1";
+    event.leg_index = i % 2 == 0 ? i : -1;
+    event.game_id = i % 2 == 0 ? "g-" + std::to_string(i) : "";
+    event.old_status = "PENDING";
+    event.new_status = i % 3 == 0 ? "WON" : "LOST";
+    if (i % 2 == 1) event.payout_minor = int64_t{1} << 40 | i;
+    if (i % 5 != 0) {
+      event.home_score = i;
+      event.away_score = 100 - i;
+    }
+    event.reason = kAwkward + " #" + std::to_string(i);
+    event.at = 1'700'000'000 + i;
+    event.rules_version = "7";
+    events.push_back(event);
+  }
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  transaction->AppendAudit(events);
+  transaction->Commit();
+
+  std::vector<AuditEvent> read = store->ReadAudit("p-1");
+  ASSERT_EQ(read.size(), events.size());
+  EXPECT_EQ(store->CountAudit(), kEvents);
+  for (size_t i = 0; i < read.size(); ++i) {
+    SCOPED_TRACE(i);
+    if (i > 0) EXPECT_LT(read[i - 1].id, read[i].id);
+    EXPECT_EQ(read[i].entity, events[i].entity);
+    EXPECT_EQ(read[i].leg_index, events[i].leg_index);
+    EXPECT_EQ(read[i].game_id, events[i].game_id);
+    EXPECT_EQ(read[i].old_status, events[i].old_status);
+    EXPECT_EQ(read[i].new_status, events[i].new_status);
+    EXPECT_EQ(read[i].payout_minor, events[i].payout_minor);
+    EXPECT_EQ(read[i].home_score, events[i].home_score);
+    EXPECT_EQ(read[i].away_score, events[i].away_score);
+    EXPECT_EQ(read[i].reason, events[i].reason);
+    EXPECT_EQ(read[i].at, events[i].at);
+    EXPECT_EQ(read[i].rules_version, events[i].rules_version);
+  }
+}
+
+TEST_P(EventAppendTest, OutboxEventsComeBackInOrder) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+
+  constexpr int kEvents = 64 + 1;
+  std::vector<OutboxEvent> events;
+  for (int i = 0; i < kEvents; ++i) {
+    events.push_back({0, i % 2 == 0 ? "leg_settled" : "parlay_settled",
+                      "p-" + std::to_string(i), i % 2 == 0 ? i : -1,
+                      "{\"reason\":\"a\\\\b\\n\\t\",\"n\":" + std::to_string(i) +
+                          ",\"raw\":\"" + kAwkward + "\"}",
+                      1'700'000'000 + i});
+  }
+  // Two transactions: the second batch numbers after the first.
+  std::unique_ptr<Transaction> first = store->Begin();
+  first->AppendOutbox(std::span<const OutboxEvent>(events).first(1));
+  first->Commit();
+  std::unique_ptr<Transaction> rest = store->Begin();
+  rest->AppendOutbox(std::span<const OutboxEvent>(events).subspan(1));
+  rest->Commit();
+
+  std::vector<OutboxEvent> read = store->ReadOutbox(0, 1000);
+  ASSERT_EQ(read.size(), events.size());
+  for (size_t i = 0; i < read.size(); ++i) {
+    SCOPED_TRACE(i);
+    if (i > 0) EXPECT_LT(read[i - 1].seq, read[i].seq);
+    EXPECT_EQ(read[i].type, events[i].type);
+    EXPECT_EQ(read[i].parlay_id, events[i].parlay_id);
+    EXPECT_EQ(read[i].leg_index, events[i].leg_index);
+    EXPECT_EQ(read[i].payload, events[i].payload);
+    EXPECT_EQ(read[i].created_at, events[i].created_at);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EventAppendTest, testing::AllBackends(),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace parlay
