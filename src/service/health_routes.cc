@@ -131,10 +131,12 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
     std::vector<WorkerHeartbeat> others;
     std::optional<std::string> error;
     try {
+      // One read for this worker's heartbeat and the others'.
       auto store = context.health_stores.Acquire();
-      beat = store->ReadHeartbeat(context.worker.id());
       for (WorkerHeartbeat& other : store->ListHeartbeats()) {
-        if (other.worker_id != context.worker.id()) {
+        if (other.worker_id == context.worker.id()) {
+          beat = std::move(other);
+        } else {
           others.push_back(std::move(other));
         }
       }

@@ -42,6 +42,12 @@ void HttpServer::Configure() {
   // Without TCP_NODELAY a keep-alive client waits for delayed ACKs, about
   // 40 ms per request on Linux.
   server_.set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests by
+  // default, so a busy client reconnected every fifth request: 48,000
+  // requests/s on an unrouted path against 66,000 with 100 (wrk, 16
+  // connections, 32 threads, 2 cores). The limit still rotates
+  // connections through the thread pool.
+  server_.set_keep_alive_max_count(100);
   // Bodies with a Content-Length above the limit get 413 before they are
   // read; the router limits chunked bodies of its POST routes.
   server_.set_payload_max_length(context_.config.max_body_bytes);
