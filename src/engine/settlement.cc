@@ -49,8 +49,12 @@ class PayloadWriter {
     for (char c : text) {
       if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
           static_cast<unsigned char>(c) >= 0x7f) {
-        // Escapes and UTF-8 checks are left to the library.
-        out_ += nlohmann::json(std::string(text)).dump();
+        // Escapes are left to the library. Bytes that are not UTF-8 become
+        // U+FFFD rather than an exception: a stored text that slipped past
+        // input checks must not stop every settlement of its game.
+        out_ += nlohmann::json(std::string(text))
+                    .dump(-1, ' ', false,
+                          nlohmann::json::error_handler_t::replace);
         return *this;
       }
     }

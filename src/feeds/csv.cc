@@ -1,9 +1,21 @@
 #include "feeds/csv.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace parlay::feeds {
 namespace {
+
+// Whether `text` is valid UTF-8, as checked by the JSON library that later
+// writes every stored text into audit rows and outbox payloads.
+bool IsValidUtf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
 
 // Reads rows from a text, tracking the line number across quoted line
 // breaks.
@@ -18,6 +30,7 @@ class CsvParser {
       row.line = line_;
       std::string error;
       const bool empty_line = ReadRow(row, &error);
+      if (error.empty()) error = CheckEncoding(row);
       if (!error.empty()) {
         table.errors.push_back({row.line, std::move(error)});
       } else if (!empty_line) {
@@ -28,6 +41,18 @@ class CsvParser {
   }
 
  private:
+  // A field with bytes that are not UTF-8 (a Latin-1 export, say) would be
+  // stored and then fail every settlement that writes it into a payload.
+  static std::string CheckEncoding(const CsvRow& row) {
+    for (size_t i = 0; i < row.fields.size(); ++i) {
+      if (!IsValidUtf8(row.fields[i])) {
+        return "field " + std::to_string(i + 1) +
+               " is not valid UTF-8; save the file as UTF-8";
+      }
+    }
+    return "";
+  }
+
   bool AtRowEnd() const {
     if (pos_ >= text_.size() || text_[pos_] == '\n') return true;
     return text_[pos_] == '\r' &&

@@ -28,8 +28,8 @@ struct CsvTable {
 // Splits `text` into rows of fields. Fields are separated by commas and may
 // be quoted with '"', in which case they may contain commas, line breaks and
 // doubled quotes (""). Rows end with "\n" or "\r\n". Empty lines and a
-// leading UTF-8 byte order mark are skipped. A row with a quoting error goes
-// to `errors` instead of `rows`.
+// leading UTF-8 byte order mark are skipped. A row with a quoting error, or
+// with a field that is not valid UTF-8, goes to `errors` instead of `rows`.
 CsvTable ParseCsv(std::string_view text);
 
 }  // namespace parlay::feeds

@@ -347,6 +347,29 @@ TEST_P(SettlementTest, OutboxPayloadsAreCanonicalJson) {
   EXPECT_EQ(parlay["status"], "WON");
 }
 
+// A stored name that is not UTF-8 (input checks reject it, but older rows
+// or other writers may have it) must not stop the game's settlement.
+TEST_P(SettlementTest, InvalidUtf8NameStillSettles) {
+  if (GetParam() == testing::Backend::kPostgres) {
+    GTEST_SKIP() << "PostgreSQL refuses to store text that is not UTF-8";
+  }
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Bad\xFF\xFEName", "Away One", 3, 1)});
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay("t-1", 1000, "USD",
+                 {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "",
+                          "+100")})});
+  SettleSummary summary = Engine(*store_, clock_).SettleAll();
+  EXPECT_TRUE(summary.failures.empty());
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kWon);
+
+  std::vector<OutboxEvent> outbox = store_->ReadOutbox(0, 10);
+  ASSERT_EQ(outbox.size(), 2u);
+  const nlohmann::json leg = nlohmann::json::parse(outbox[0].payload);
+  const std::string reason = leg["reason"];
+  EXPECT_NE(reason.find("Bad\uFFFD\uFFFDName"), std::string::npos) << reason;
+}
+
 // A leg lost in a batch settles its parlay without reading the other legs;
 // the audit row still counts every leg of the parlay.
 TEST_P(SettlementTest, LostParlayAuditCountsEveryLeg) {

@@ -88,5 +88,18 @@ TEST(CsvTest, UnterminatedQuote) {
   EXPECT_EQ(table.rows.size(), 1u);
 }
 
+TEST(CsvTest, InvalidUtf8RowRejected) {
+  // 0xFF never occurs in UTF-8; "\xC3\xA9" is a valid e-acute.
+  const CsvTable table =
+      ParseCsv("a,b\nok,Atl\xC3\xA9tico\nx,bad\xFF\xFEbytes\ny,z\n");
+  ASSERT_EQ(table.errors.size(), 1u);
+  EXPECT_EQ(table.errors[0].line, 3);
+  EXPECT_EQ(table.errors[0].message,
+            "field 2 is not valid UTF-8; save the file as UTF-8");
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[1].fields, (Fields{"ok", "Atl\xC3\xA9tico"}));
+  EXPECT_EQ(table.rows[2].fields, (Fields{"y", "z"}));
+}
+
 }  // namespace
 }  // namespace parlay::feeds
