@@ -50,6 +50,9 @@ void HttpServer::Configure() {
   server_.set_keep_alive_max_count(100);
   // Bodies with a Content-Length above the limit get 413 before they are
   // read; the router limits chunked bodies of its POST routes.
+  // NOTE: cpp-httplib 0.11 keeps the connection open after that 413, and
+  // body bytes that arrive later are read as a new request. Deployments
+  // enforce the limit in a reverse proxy (docs/deployment.md).
   server_.set_payload_max_length(context_.config.max_body_bytes);
 
   server_.set_pre_routing_handler(
