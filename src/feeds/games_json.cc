@@ -178,6 +178,7 @@ std::optional<Game> ReadGame(const feeds::JsonRecord& record,
   Game game;
   const auto id = check.RequiredText(object, "", "id",
                                      "a game id such as \"2023-09-07-DET-KC\"");
+  if (id) feeds::CheckIdHasNoSlash(*id, check);
   const auto league =
       check.RequiredText(object, "", "league", "a league such as \"NFL\"");
   const auto home =

@@ -377,6 +377,14 @@ std::string JsonValueText(const json& value) {
       value.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+void CheckIdHasNoSlash(const std::string& id, RecordChecker& check) {
+  if (id.find('/') != std::string::npos) {
+    check.InvalidText("id", id,
+                      "an id without \"/\", which the API's id routes "
+                      "cannot address");
+  }
+}
+
 std::string JsonTypeName(const json& value) {
   switch (value.type()) {
     case json::value_t::null:

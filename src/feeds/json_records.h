@@ -139,6 +139,10 @@ class RecordChecker {
   int added_ = 0;
 };
 
+// Adds a problem on field "id" when `id` contains '/': the routes that take
+// an id in their path, such as GET /v1/parlays/{id}, could not address it.
+void CheckIdHasNoSlash(const std::string& id, RecordChecker& check);
+
 // Returns the member `key` of the JSON object `object`, or nullptr.
 const nlohmann::json* FindMember(const nlohmann::json& object,
                                  std::string_view key);

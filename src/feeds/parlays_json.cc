@@ -426,7 +426,10 @@ std::optional<Parlay> ReadParlay(const std::string& file,
 
   const std::optional<std::string> id =
       check.RequiredText(object, "", "id", "a parlay id such as \"t-1\"");
-  if (id) CheckParlayId(*id, file, record, context, check);
+  if (id) {
+    feeds::CheckIdHasNoSlash(*id, check);
+    CheckParlayId(*id, file, record, context, check);
+  }
   const std::optional<std::string> account = check.RequiredText(
       object, "", "account", "an account id such as \"a-42\"");
   const std::optional<std::string> currency = ReadCurrency(object, check);

@@ -222,6 +222,9 @@ std::vector<InvalidGameCase> InvalidGameCases() {
       {"field given twice",
        R"({"id": "g-9", )" + teams + ", " + tail + R"(, "status": "final"})",
        "status", "", "field status: field given more than once"},
+      {"slash in the id",
+       R"({"id": "g/9", )" + teams + ", " + tail + "}", "id", "\"g/9\"",
+       "field id: invalid value \"g/9\"; expected an id without \"/\""},
       {"record not an object", R"(["g-9"])", "", R"(["g-9"])",
        "games.json record 2: invalid value [\"g-9\"]; expected a JSON "
        "object"},

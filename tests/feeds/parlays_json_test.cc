@@ -375,6 +375,8 @@ std::vector<InvalidParlayCase> InvalidParlayCases() {
        "\"t-1\"",
        "field id: duplicate id \"t-1\"; expected an id used by "
        "one record only ("},
+      {"slash in the id", ParlayJson("t/9", kFields, kTotalLeg), 1, "id",
+       "\"t/9\"", "expected an id without \"/\""},
       {"record not an object", "[1, 2]", 1, "", "[1,2]",
        "expected a JSON object"},
   };
