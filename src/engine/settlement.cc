@@ -38,10 +38,10 @@ void AddAttention(const std::string& game_id, SettleSummary& summary) {
   }
 }
 
-// Writes an outbox payload, a flat JSON object, straight into a string:
-// building nlohmann::json objects cost more than grading at a million
-// events. Callers add keys in alphabetical order, the order in which
-// nlohmann::json writes them, so the text is the same either way.
+// Writes an outbox payload, a flat JSON object, directly into a string,
+// because building nlohmann::json objects took longer than grading. Callers
+// add keys in alphabetical order, as nlohmann::json writes them, so the
+// text is the same.
 class PayloadWriter {
  public:
   PayloadWriter& Add(std::string_view key, std::string_view text) {

@@ -241,9 +241,9 @@ class PostgresTransaction final : public Transaction {
   std::vector<PendingLeg> LoadPendingLegs(
       std::span<const std::string> game_ids) override {
     // "= ANY (ARRAY(...))" makes the planner look up each game in the
-    // index of pending legs. Written as game_id IN (SELECT ...), it
-    // expected a fifth of the table to match and scanned all of it, so
-    // every batch cost more with each pending leg of unrelated games.
+    // index of pending legs. With game_id IN (SELECT ...) it guessed 100
+    // ids and scanned the whole table, so every batch cost more with each
+    // pending leg of unrelated games.
     PgResult rows = db_.Execute(
         "SELECT parlay_id, leg_index, game_id, market, selection, "
         "line_quarters, period FROM legs WHERE status = 'PENDING' AND "
