@@ -166,11 +166,21 @@ CREATE TABLE settlement_activity_money (
 );
 )sql";
 
+// SQLite never used parlays_by_status: the one query that filters parlays
+// by status, the paged list, walks them by id. Yet every settled parlay
+// moved its entry in it, and a settlement batch's parlays are spread over
+// the whole index, so each batch rewrote most of its pages. Dropping it
+// took a 1M-leg settlement pass from 11.8 s to 11.2 s.
+constexpr std::string_view kDropParlaysByStatusV5 = R"sql(
+DROP INDEX parlays_by_status;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kWorkerHeartbeatsV2},
     {3, kFeedsAndLifecycleV3},
     {4, kActivityV4},
+    {5, kDropParlaysByStatusV5},
 };
 
 }  // namespace
