@@ -31,6 +31,12 @@ GameResult ToResult(const Game& game) {
 
 namespace {
 
+// Sorts ids and drops repeats, for binary_search.
+void SortUnique(std::vector<std::string_view>& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
 void AddAttention(const std::string& game_id, SettleSummary& summary) {
   std::vector<std::string>& games = summary.games_needing_attention;
   if (std::find(games.begin(), games.end(), game_id) == games.end()) {
@@ -261,7 +267,7 @@ void Engine::SettleInTransaction(Transaction& transaction,
   // game postponed past the limit voids its legs; a final game whose feed
   // lacks a score some leg needs is reported for attention.
   std::unordered_map<std::string, GameResult> results;
-  std::set<std::string> postponed_past_limit;
+  std::set<std::string, std::less<>> postponed_past_limit;
   for (const Game& game : transaction.LoadGames(game_ids)) {
     if (PostponedPastLimit(game.status, game.start_time, now, policy_)) {
       postponed_past_limit.insert(game.id);
@@ -317,15 +323,16 @@ void Engine::SettleInTransaction(Transaction& transaction,
   std::vector<OutboxEvent> outbox;
   audit.reserve(leg_updates.size());
   outbox.reserve(leg_updates.size());
-  std::set<std::string> touched_parlays;
-  std::set<std::string> lost_parlays;
-  std::set<std::string> graded_games;
+  // Ids point into leg_updates; each list is sorted and deduplicated below.
+  std::vector<std::string_view> touched_parlays;
+  std::vector<std::string_view> lost_parlays;
+  std::vector<std::string_view> graded_games;
   for (size_t i = 0; i < leg_updates.size(); ++i) {
     if (!legs_changed[i]) continue;
     const LegUpdate& leg = leg_updates[i];
-    touched_parlays.insert(leg.parlay_id);
-    if (leg.status == LegStatus::kLost) lost_parlays.insert(leg.parlay_id);
-    graded_games.insert(leg.game_id);
+    touched_parlays.push_back(leg.parlay_id);
+    if (leg.status == LegStatus::kLost) lost_parlays.push_back(leg.parlay_id);
+    graded_games.push_back(leg.game_id);
     summary.legs[leg.status]++;
 
     AuditEvent event;
@@ -355,8 +362,11 @@ void Engine::SettleInTransaction(Transaction& transaction,
     outbox.push_back({0, "leg_settled", leg.parlay_id, leg.index,
                       std::move(payload), now});
   }
+  SortUnique(touched_parlays);
+  SortUnique(lost_parlays);
+  SortUnique(graded_games);
   summary.games_graded += static_cast<int>(graded_games.size());
-  for (const std::string& game_id : graded_games) {
+  for (std::string_view game_id : graded_games) {
     if (postponed_past_limit.contains(game_id)) {
       summary.postponed_games_voided++;
     }
@@ -372,25 +382,24 @@ void Engine::SettleInTransaction(Transaction& transaction,
   std::vector<std::string> parlay_ids(touched_parlays.begin(),
                                       touched_parlays.end());
   std::vector<ParlayLegs> parlays = transaction.LoadParlayRows(parlay_ids);
-  std::vector<std::string> need_legs;
-  for (const ParlayLegs& parlay : parlays) {
-    if (parlay.status == ParlayStatus::kPending &&
-        !lost_parlays.contains(parlay.id)) {
-      need_legs.push_back(parlay.id);
+  auto lost_in_batch = [&](std::string_view id) {
+    return std::binary_search(lost_parlays.begin(), lost_parlays.end(), id);
+  };
+  std::vector<ParlayLegs*> need_legs;
+  for (ParlayLegs& parlay : parlays) {
+    if (parlay.status == ParlayStatus::kPending && !lost_in_batch(parlay.id)) {
+      need_legs.push_back(&parlay);
     }
   }
-  std::vector<ParlayLegs> with_legs = transaction.LoadParlays(need_legs);
-  std::unordered_map<std::string_view, const ParlayLegs*> legs_of;
-  for (const ParlayLegs& parlay : with_legs) legs_of.emplace(parlay.id, &parlay);
+  transaction.LoadLegs(need_legs);
   std::vector<ParlayUpdate> parlay_updates;
   std::vector<const ParlayLegs*> updated_parlays;
   for (const ParlayLegs& parlay : parlays) {
     if (parlay.status != ParlayStatus::kPending) continue;
     ParlayOutcome outcome{ParlayStatus::kLost, 0};
-    if (!lost_parlays.contains(parlay.id)) {
-      auto found = legs_of.find(parlay.id);
-      if (found == legs_of.end() || found->second->legs.empty()) continue;
-      outcome = DeriveParlay(parlay.stake_minor, found->second->legs);
+    if (!lost_in_batch(parlay.id)) {
+      if (parlay.legs.empty()) continue;
+      outcome = DeriveParlay(parlay.stake_minor, parlay.legs);
     }
     if (outcome.status == ParlayStatus::kPending) continue;
     parlay_updates.push_back({parlay.id, outcome, now});

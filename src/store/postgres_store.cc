@@ -321,27 +321,29 @@ class PostgresTransaction final : public Transaction {
   std::vector<ParlayLegs> LoadParlays(
       std::span<const std::string> parlay_ids) override {
     std::vector<ParlayLegs> parlays = LoadParlayRows(parlay_ids);
-    if (parlays.empty()) return parlays;
-    std::unordered_map<std::string_view, size_t> position;
-    for (size_t i = 0; i < parlays.size(); ++i) {
-      position.emplace(parlays[i].id, i);
-    }
+    LoadLegs(Pointers(parlays));
+    return parlays;
+  }
+
+  void LoadLegs(std::span<ParlayLegs* const> parlays) override {
+    if (parlays.empty()) return;
+    std::unordered_map<std::string_view, ParlayLegs*> by_id;
+    for (ParlayLegs* parlay : parlays) by_id.emplace(parlay->id, parlay);
     PgResult leg_rows = db_.Execute(
         "SELECT parlay_id, status, odds, odds_numerator, odds_denominator "
         "FROM legs WHERE parlay_id = ANY (ARRAY(SELECT "
         "json_array_elements_text($1::json))) ORDER BY parlay_id, leg_index",
-        PgParams().Add(IdArray(parlay_ids)));
+        PgParams().Add(IdArray(parlays)));
     for (int row = 0; row < leg_rows.rows(); ++row) {
-      auto found = position.find(leg_rows.Text(row, 0));
-      if (found == position.end()) continue;
+      auto found = by_id.find(leg_rows.Text(row, 0));
+      if (found == by_id.end()) continue;
       PricedLeg leg;
       leg.status = ParseColumn<LegStatus>(leg_rows.Text(row, 1),
                                           ParseLegStatus, "leg status");
       leg.odds = Odds{leg_rows.Text(row, 2), leg_rows.Int(row, 3),
                       leg_rows.Int(row, 4)};
-      parlays[found->second].legs.push_back(std::move(leg));
+      found->second->legs.push_back(std::move(leg));
     }
-    return parlays;
   }
 
   std::vector<bool> SettleParlays(

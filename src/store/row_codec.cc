@@ -25,6 +25,19 @@ std::string IdArray(std::span<const std::string> ids) {
   return array.dump();
 }
 
+std::string IdArray(std::span<ParlayLegs* const> parlays) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const ParlayLegs* parlay : parlays) array.push_back(parlay->id);
+  return array.dump();
+}
+
+std::vector<ParlayLegs*> Pointers(std::vector<ParlayLegs>& parlays) {
+  std::vector<ParlayLegs*> pointers;
+  pointers.reserve(parlays.size());
+  for (ParlayLegs& parlay : parlays) pointers.push_back(&parlay);
+  return pointers;
+}
+
 std::string PeriodResultsText(const PeriodScores& periods) {
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
   for (Period period : kStoredPeriods) {

@@ -59,6 +59,11 @@ std::optional<int64_t> Widen(std::optional<int> value);
 // PostgreSQL with json_array_elements_text, so one prepared statement
 // serves a batch of any size.
 std::string IdArray(std::span<const std::string> ids);
+// The same for the ids of parlays the engine holds.
+std::string IdArray(std::span<ParlayLegs* const> parlays);
+
+// Pointers to each parlay, for Transaction::LoadLegs.
+std::vector<ParlayLegs*> Pointers(std::vector<ParlayLegs>& parlays);
 
 // Parses an enum column with `parse`; throws StoreError naming `what` for
 // text no version of the schema writes.

@@ -272,27 +272,29 @@ class SqliteTransaction final : public Transaction {
   std::vector<ParlayLegs> LoadParlays(
       std::span<const std::string> parlay_ids) override {
     std::vector<ParlayLegs> parlays = LoadParlayRows(parlay_ids);
-    if (parlays.empty()) return parlays;
-    std::unordered_map<std::string_view, size_t> position;
-    for (size_t i = 0; i < parlays.size(); ++i) {
-      position.emplace(parlays[i].id, i);
-    }
+    LoadLegs(Pointers(parlays));
+    return parlays;
+  }
+
+  void LoadLegs(std::span<ParlayLegs* const> parlays) override {
+    if (parlays.empty()) return;
+    std::unordered_map<std::string_view, ParlayLegs*> by_id;
+    for (ParlayLegs* parlay : parlays) by_id.emplace(parlay->id, parlay);
     auto& select_legs = db_.Prepare(
         "SELECT parlay_id, status, odds, odds_numerator, odds_denominator "
         "FROM legs WHERE parlay_id IN (SELECT value FROM json_each(?1)) "
         "ORDER BY parlay_id, leg_index");
-    select_legs.Bind(1, IdArray(parlay_ids));
+    select_legs.Bind(1, IdArray(parlays));
     while (select_legs.Step()) {
-      auto found = position.find(select_legs.TextView(0));
-      if (found == position.end()) continue;
+      auto found = by_id.find(select_legs.TextView(0));
+      if (found == by_id.end()) continue;
       PricedLeg leg;
       leg.status = ParseColumn<LegStatus>(select_legs.Text(1),
                                           ParseLegStatus, "leg status");
       leg.odds = Odds{select_legs.Text(2), select_legs.Int(3),
                       select_legs.Int(4)};
-      parlays[found->second].legs.push_back(std::move(leg));
+      found->second->legs.push_back(std::move(leg));
     }
-    return parlays;
   }
 
   std::vector<bool> SettleParlays(

@@ -179,6 +179,10 @@ class Transaction {
   virtual std::vector<ParlayLegs> LoadParlayRows(
       std::span<const std::string> parlay_ids) = 0;
 
+  // Fills ParlayLegs::legs, in leg order, for parlays read by
+  // LoadParlayRows in this transaction, without reading their rows again.
+  virtual void LoadLegs(std::span<ParlayLegs* const> parlays) = 0;
+
   // Applies each update whose parlay is still PENDING. Returns, per update,
   // whether it changed the row.
   virtual std::vector<bool> SettleParlays(

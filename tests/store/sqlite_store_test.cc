@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "store/sqlite_schema.h"
 #include "store/store.h"
 #include "support/test_database.h"
@@ -230,6 +234,117 @@ TEST_P(StoreTest, TransactionRollsBackWithoutCommit) {
     EXPECT_FALSE(changed[0]);
   }
   EXPECT_EQ(store->GetParlay("t-1")->legs[0].status, LegStatus::kPending);
+}
+
+TEST_P(StoreTest, SettleLegsReportsEachLegOfLargeBatches) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+  // 150 one-leg parlays over three games: more legs than one multi-row
+  // statement takes, plus a remainder.
+  const std::vector<std::string> games = {"g-a", "g-b", "g-c"};
+  std::vector<Game> game_rows;
+  for (const std::string& game : games) {
+    game_rows.push_back(MakeGame(game, "H", "A", 1, 2));
+  }
+  store->UpsertGames(game_rows);
+  std::vector<Parlay> parlays;
+  for (int i = 0; i < 150; ++i) {
+    parlays.push_back(
+        OneLegParlay("t-" + std::to_string(i), games[i % games.size()]));
+  }
+  store->InsertParlays(parlays);
+
+  auto update_for = [&](int i, LegStatus status) {
+    LegUpdate update;
+    update.game_id = games[i % games.size()];
+    update.parlay_id = "t-" + std::to_string(i);
+    update.status = status;
+    update.reason = "reason " + std::to_string(i);
+    update.home_score = 1;
+    update.away_score = 2;
+    update.settled_at = 1000 + i;
+    return update;
+  };
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  // Every seventh leg is settled first, so the big batch must skip it.
+  std::vector<LegUpdate> first;
+  for (int i = 0; i < 150; i += 7) first.push_back(update_for(i, LegStatus::kLost));
+  std::vector<bool> changed = transaction->SettleLegs(first);
+  EXPECT_EQ(std::count(changed.begin(), changed.end(), true),
+            static_cast<long>(first.size()));
+
+  // The batch lists legs from last to first, with one unknown leg in the
+  // middle.
+  std::vector<LegUpdate> batch;
+  for (int i = 149; i >= 0; --i) {
+    batch.push_back(update_for(i, LegStatus::kWon));
+    if (i == 75) {
+      LegUpdate unknown = update_for(i, LegStatus::kWon);
+      unknown.parlay_id = "no-such-parlay";
+      batch.push_back(unknown);
+    }
+  }
+  changed = transaction->SettleLegs(batch);
+  ASSERT_EQ(changed.size(), batch.size());
+  for (size_t k = 0; k < batch.size(); ++k) {
+    const std::string& id = batch[k].parlay_id;
+    const bool settled_before =
+        id != "no-such-parlay" && std::stoi(id.substr(2)) % 7 == 0;
+    EXPECT_EQ(changed[k], id != "no-such-parlay" && !settled_before)
+        << "update " << k << " for " << id;
+  }
+  transaction->Commit();
+
+  for (int i = 0; i < 150; ++i) {
+    const std::optional<Parlay> parlay =
+        store->GetParlay("t-" + std::to_string(i));
+    ASSERT_TRUE(parlay.has_value());
+    const Leg& leg = parlay->legs[0];
+    EXPECT_EQ(leg.status, i % 7 == 0 ? LegStatus::kLost : LegStatus::kWon)
+        << "leg of t-" << i;
+    EXPECT_EQ(leg.reason, "reason " + std::to_string(i));
+    EXPECT_EQ(leg.settled_at, 1000 + i);
+    EXPECT_EQ(leg.graded_away_score, 2);
+  }
+}
+
+TEST_P(StoreTest, LoadLegsFillsOnlyTheGivenParlays) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+  store->UpsertGames(std::vector<Game>{MakeGame("g1", "H", "A", 1, 2),
+                                       MakeGame("g2", "H", "A", 3, 4)});
+  // Leg 1 is on the game whose id sorts first, so rows stored by game
+  // come back out of leg order unless the read orders them.
+  store->InsertParlays(std::vector<Parlay>{
+      MakeParlay("p1", 1000, "USD",
+                 {MakeLeg(0, "g2", Market::kMoneyline, Selection::kHome, "",
+                          "+150"),
+                  MakeLeg(1, "g1", Market::kTotal, Selection::kOver, "44.5",
+                          "-110")}),
+      OneLegParlay("p2", "g1")});
+
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  std::vector<ParlayLegs> rows =
+      transaction->LoadParlayRows(std::vector<std::string>{"p1", "p2"});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0].legs.empty());
+  EXPECT_EQ(rows[0].leg_count, 2);
+  std::vector<ParlayLegs*> wanted = {&rows[0]};
+  transaction->LoadLegs(wanted);
+  ASSERT_EQ(rows[0].legs.size(), 2u);
+  EXPECT_EQ(rows[0].legs[0].odds.text, "+150");
+  EXPECT_EQ(rows[0].legs[1].odds.text, "-110");
+  EXPECT_TRUE(rows[1].legs.empty());
+  transaction->LoadLegs({});
+
+  std::vector<ParlayLegs> with_legs =
+      transaction->LoadParlays(std::vector<std::string>{"p2", "missing"});
+  ASSERT_EQ(with_legs.size(), 1u);
+  EXPECT_EQ(with_legs[0].id, "p2");
+  ASSERT_EQ(with_legs[0].legs.size(), 1u);
+  EXPECT_EQ(with_legs[0].legs[0].odds.text, "-110");
 }
 
 TEST_P(StoreTest, TwoConnectionsShareOneDatabase) {
