@@ -219,6 +219,11 @@ int VoidGameCommand(const std::string& db, const std::string& id,
         "--reason must not contain control characters such as "
         "a newline or tab");
   }
+  if (!feeds::IsValidUtf8(reason)) {
+    throw UsageError(
+        "--reason is not valid UTF-8; pass it in a UTF-8 terminal or "
+        "locale");
+  }
   std::unique_ptr<Store> store = Open(db);
   std::optional<Game> game = store->GetGame(id);
   if (!game) {

@@ -1,21 +1,11 @@
 #include "feeds/csv.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
+
+#include "feeds/json_records.h"
 
 namespace parlay::feeds {
 namespace {
-
-// Whether `text` is valid UTF-8, as checked by the JSON library that later
-// writes every stored text into audit rows and outbox payloads.
-bool IsValidUtf8(const std::string& text) {
-  try {
-    (void)nlohmann::json(text).dump();
-    return true;
-  } catch (const nlohmann::json::type_error&) {
-    return false;
-  }
-}
 
 // Reads rows from a text, tracking the line number across quoted line
 // breaks.

@@ -506,6 +506,15 @@ std::string RecordChecker::TextFault(std::string_view text) {
   return "";
 }
 
+bool IsValidUtf8(std::string_view text) {
+  try {
+    (void)nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
 bool HasControlCharacter(std::string_view text) {
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);

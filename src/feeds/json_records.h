@@ -66,6 +66,11 @@ std::string JsonValueText(const nlohmann::json& value);
 // 0x7F), which would break a log line or a terminal when printed.
 bool HasControlCharacter(std::string_view text);
 
+// Returns whether `text` is valid UTF-8, as checked by the JSON library
+// that later writes every stored text into API responses, audit rows and
+// outbox payloads.
+bool IsValidUtf8(std::string_view text);
+
 // Names a JSON value's type for messages: "a string", "a number", "null".
 std::string JsonTypeName(const nlohmann::json& value);
 

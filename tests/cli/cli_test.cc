@@ -166,6 +166,13 @@ TEST_F(CliTest, VoidGameVoidsLegs) {
   EXPECT_EQ(newline.exit_code, 2) << newline.output;
   EXPECT_NE(newline.output.find("control characters"), std::string::npos)
       << newline.output;
+  // A Latin-1 byte would be stored, and every JSON response that shows the
+  // game would then fail.
+  CliRun latin1 = RunCli(Db() + "void-game 2023-09-07-DET-KC --reason "
+                                "\"$(printf 'caf\\351')\"");
+  EXPECT_EQ(latin1.exit_code, 2) << latin1.output;
+  EXPECT_NE(latin1.output.find("not valid UTF-8"), std::string::npos)
+      << latin1.output;
 }
 
 TEST_F(CliTest, DemoSettlesRealSeasons) {
