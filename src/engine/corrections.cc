@@ -178,7 +178,10 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
   std::vector<const ParlayLegs*> first_settled_parlays;
   std::vector<ParlayCorrection> parlay_corrections;
   std::vector<const ParlayLegs*> corrected_parlays;
-  for (const ParlayLegs& parlay : parlays) {
+  // A parlay that goes back to PENDING needs its count of pending legs
+  // again (see Transaction::SetPendingLegs).
+  std::vector<const ParlayLegs*> reopened;
+  for (ParlayLegs& parlay : parlays) {
     if (parlay.legs.empty()) continue;
     const ParlayOutcome outcome = DeriveParlay(parlay.stake_minor, parlay.legs);
     if (parlay.status == ParlayStatus::kPending) {
@@ -194,6 +197,10 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
     parlay_corrections.push_back(
         {parlay.id, parlay.status, parlay.payout_minor, outcome, now});
     corrected_parlays.push_back(&parlay);
+    if (outcome.status == ParlayStatus::kPending) {
+      parlay.pending_legs = CountPendingLegs(parlay.legs);
+      reopened.push_back(&parlay);
+    }
   }
 
   const std::vector<bool> settled =
@@ -230,6 +237,7 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
 
   const std::vector<bool> corrected =
       transaction->CorrectParlays(parlay_corrections);
+  transaction->SetPendingLegs(reopened);
   int64_t parlays_corrected = 0;
   for (size_t i = 0; i < parlay_corrections.size(); ++i) {
     if (!corrected[i]) continue;

@@ -324,13 +324,15 @@ void Engine::SettleInTransaction(Transaction& transaction,
   audit.reserve(leg_updates.size());
   outbox.reserve(leg_updates.size());
   // Ids point into leg_updates; each list is sorted and deduplicated below.
+  // settled_leg_parlays keeps one entry per settled leg.
+  std::vector<std::string_view> settled_leg_parlays;
   std::vector<std::string_view> touched_parlays;
   std::vector<std::string_view> lost_parlays;
   std::vector<std::string_view> graded_games;
   for (size_t i = 0; i < leg_updates.size(); ++i) {
     if (!legs_changed[i]) continue;
     const LegUpdate& leg = leg_updates[i];
-    touched_parlays.push_back(leg.parlay_id);
+    settled_leg_parlays.push_back(leg.parlay_id);
     if (leg.status == LegStatus::kLost) lost_parlays.push_back(leg.parlay_id);
     graded_games.push_back(leg.game_id);
     summary.legs[leg.status]++;
@@ -362,6 +364,8 @@ void Engine::SettleInTransaction(Transaction& transaction,
     outbox.push_back({0, "leg_settled", leg.parlay_id, leg.index,
                       std::move(payload), now});
   }
+  std::sort(settled_leg_parlays.begin(), settled_leg_parlays.end());
+  touched_parlays = settled_leg_parlays;
   SortUnique(touched_parlays);
   SortUnique(lost_parlays);
   SortUnique(graded_games);
@@ -377,34 +381,52 @@ void Engine::SettleInTransaction(Transaction& transaction,
   Fault(options, "legs_written", game_ids);
 
   // Step 3: derive only the parlays these legs belong to. Any lost leg
-  // loses its parlay at once (see DeriveParlay), so the legs are read only
-  // for parlays that are still pending and lost no leg in this batch.
+  // loses its parlay at once (see DeriveParlay). The legs of the other
+  // parlays are read only when their count of pending legs reaches 0 with
+  // this batch. The rest keep waiting, and their new count is stored.
   std::vector<std::string> parlay_ids(touched_parlays.begin(),
                                       touched_parlays.end());
   std::vector<ParlayLegs> parlays = transaction.LoadParlayRows(parlay_ids);
   auto lost_in_batch = [&](std::string_view id) {
     return std::binary_search(lost_parlays.begin(), lost_parlays.end(), id);
   };
+  auto settled_in_batch = [&](std::string_view id) {
+    auto [first, last] = std::equal_range(settled_leg_parlays.begin(),
+                                          settled_leg_parlays.end(), id);
+    return static_cast<int>(last - first);
+  };
   std::vector<ParlayLegs*> need_legs;
   for (ParlayLegs& parlay : parlays) {
-    if (parlay.status == ParlayStatus::kPending && !lost_in_batch(parlay.id)) {
-      need_legs.push_back(&parlay);
+    if (parlay.status != ParlayStatus::kPending || lost_in_batch(parlay.id)) {
+      continue;
     }
+    parlay.pending_legs -= settled_in_batch(parlay.id);
+    if (parlay.pending_legs <= 0) need_legs.push_back(&parlay);
   }
   transaction.LoadLegs(need_legs);
   std::vector<ParlayUpdate> parlay_updates;
   std::vector<const ParlayLegs*> updated_parlays;
-  for (const ParlayLegs& parlay : parlays) {
+  std::vector<const ParlayLegs*> still_pending;
+  for (ParlayLegs& parlay : parlays) {
     if (parlay.status != ParlayStatus::kPending) continue;
     ParlayOutcome outcome{ParlayStatus::kLost, 0};
     if (!lost_in_batch(parlay.id)) {
-      if (parlay.legs.empty()) continue;
+      if (parlay.legs.empty()) {
+        still_pending.push_back(&parlay);
+        continue;
+      }
       outcome = DeriveParlay(parlay.stake_minor, parlay.legs);
     }
-    if (outcome.status == ParlayStatus::kPending) continue;
+    if (outcome.status == ParlayStatus::kPending) {
+      // The stored count was too low; the legs just read give the true one.
+      parlay.pending_legs = CountPendingLegs(parlay.legs);
+      still_pending.push_back(&parlay);
+      continue;
+    }
     parlay_updates.push_back({parlay.id, outcome, now});
     updated_parlays.push_back(&parlay);
   }
+  transaction.SetPendingLegs(still_pending);
   std::vector<bool> parlays_changed = transaction.SettleParlays(parlay_updates);
   for (size_t i = 0; i < parlay_updates.size(); ++i) {
     if (!parlays_changed[i]) continue;

@@ -33,6 +33,14 @@ mpq_class Multiplier(const PricedLeg& leg) {
 
 }  // namespace
 
+int CountPendingLegs(std::span<const PricedLeg> legs) {
+  int pending = 0;
+  for (const PricedLeg& leg : legs) {
+    if (leg.status == LegStatus::kPending) ++pending;
+  }
+  return pending;
+}
+
 ParlayOutcome DeriveParlay(int64_t stake_minor,
                            std::span<const PricedLeg> legs) {
   bool any_pending = false;

@@ -41,6 +41,9 @@ struct ParlayOutcome {
 // REQUIRES: stake_minor >= 0 and legs is not empty.
 ParlayOutcome DeriveParlay(int64_t stake_minor, std::span<const PricedLeg> legs);
 
+// Returns how many of the legs are still PENDING.
+int CountPendingLegs(std::span<const PricedLeg> legs);
+
 // Returns the payout in minor units if every leg wins, floor(stake x
 // product of the odds), or nullopt when it would exceed kMaxAmountMinor.
 // Parlays are checked with it when placed, so that no settlement can

@@ -158,11 +158,21 @@ CREATE TABLE settlement_activity_money (
 );
 )sql";
 
+// A PENDING parlay's count of PENDING legs; see the SQLite schema.
+constexpr std::string_view kPendingLegsV5 = R"sql(
+ALTER TABLE parlays ADD COLUMN pending_legs INTEGER NOT NULL DEFAULT 0;
+UPDATE parlays SET pending_legs = (
+  SELECT COUNT(*) FROM legs
+  WHERE legs.parlay_id = parlays.id AND legs.status = 'PENDING')
+WHERE status = 'PENDING';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kWorkerHeartbeatsV2},
     {3, kFeedsAndLifecycleV3},
     {4, kActivityV4},
+    {5, kPendingLegsV5},
 };
 
 }  // namespace

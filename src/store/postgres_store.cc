@@ -298,8 +298,8 @@ class PostgresTransaction final : public Transaction {
     // on them) makes a worker that settles another leg of the same parlay
     // wait, and then read this transaction's legs once it commits.
     PgResult rows = db_.Execute(
-        "SELECT id, stake_minor, currency, status, payout_minor, leg_count "
-        "FROM parlays WHERE id = ANY (ARRAY(SELECT "
+        "SELECT id, stake_minor, currency, status, payout_minor, leg_count, "
+        "pending_legs FROM parlays WHERE id = ANY (ARRAY(SELECT "
         "json_array_elements_text($1::json))) ORDER BY id FOR UPDATE",
         PgParams().Add(IdArray(parlay_ids)));
     std::vector<ParlayLegs> parlays;
@@ -313,6 +313,7 @@ class PostgresTransaction final : public Transaction {
           rows.Text(row, 3), ParseParlayStatus, "parlay status");
       parlay.payout_minor = rows.OptionalInt(row, 4);
       parlay.leg_count = static_cast<int>(rows.Int(row, 5));
+      parlay.pending_legs = static_cast<int>(rows.Int(row, 6));
       parlays.push_back(std::move(parlay));
     }
     return parlays;
@@ -344,6 +345,20 @@ class PostgresTransaction final : public Transaction {
                       leg_rows.Int(row, 4)};
       found->second->legs.push_back(std::move(leg));
     }
+  }
+
+  void SetPendingLegs(std::span<const ParlayLegs* const> parlays) override {
+    if (parlays.empty()) return;
+    json batch = json::array();
+    for (const ParlayLegs* parlay : parlays) {
+      batch.push_back(
+          {{"id", parlay->id}, {"pending_legs", parlay->pending_legs}});
+    }
+    db_.Execute(
+        "UPDATE parlays SET pending_legs = u.pending_legs FROM "
+        "json_to_recordset($1::json) AS u(id text, pending_legs int) WHERE "
+        "parlays.id = u.id",
+        PgParams().Add(batch.dump()));
   }
 
   std::vector<bool> SettleParlays(
@@ -653,7 +668,8 @@ class PostgresStore final : public Store {
            {"status", ToString(parlay.status)},
            {"payout_minor", OptionalJson(parlay.payout_minor)},
            {"settled_at", OptionalJson(parlay.settled_at)},
-           {"leg_count", parlay.legs.size()}});
+           {"leg_count", parlay.legs.size()},
+           {"pending_legs", PendingLegCount(parlay)}});
       for (const Leg& leg : parlay.legs) legs.emplace_back(&parlay, &leg);
     }
     std::sort(legs.begin(), legs.end(), [](const auto& a, const auto& b) {
@@ -685,10 +701,11 @@ class PostgresStore final : public Store {
       try {
         InsertInChunks(
             "INSERT INTO parlays (id, account, stake_minor, currency, "
-            "placed_at, status, payout_minor, settled_at, leg_count) SELECT "
-            "* FROM json_to_recordset($1::json) AS p(id text, account text, "
-            "stake_minor bigint, currency text, placed_at bigint, status "
-            "text, payout_minor bigint, settled_at bigint, leg_count int)",
+            "placed_at, status, payout_minor, settled_at, leg_count, "
+            "pending_legs) SELECT * FROM json_to_recordset($1::json) AS "
+            "p(id text, account text, stake_minor bigint, currency text, "
+            "placed_at bigint, status text, payout_minor bigint, settled_at "
+            "bigint, leg_count int, pending_legs int)",
             parlay_rows);
       } catch (const StoreError& error) {
         throw StoreError(std::string("cannot insert parlays: ") +

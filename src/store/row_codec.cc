@@ -31,6 +31,14 @@ std::string IdArray(std::span<ParlayLegs* const> parlays) {
   return array.dump();
 }
 
+int64_t PendingLegCount(const Parlay& parlay) {
+  int64_t count = 0;
+  for (const Leg& leg : parlay.legs) {
+    if (leg.status == LegStatus::kPending) ++count;
+  }
+  return count;
+}
+
 std::vector<ParlayLegs*> Pointers(std::vector<ParlayLegs>& parlays) {
   std::vector<ParlayLegs*> pointers;
   pointers.reserve(parlays.size());

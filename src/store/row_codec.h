@@ -62,6 +62,9 @@ std::string IdArray(std::span<const std::string> ids);
 // The same for the ids of parlays the engine holds.
 std::string IdArray(std::span<ParlayLegs* const> parlays);
 
+// The number of a parlay's legs that are PENDING, stored with it.
+int64_t PendingLegCount(const Parlay& parlay);
+
 // Pointers to each parlay, for Transaction::LoadLegs.
 std::vector<ParlayLegs*> Pointers(std::vector<ParlayLegs>& parlays);
 

@@ -175,12 +175,25 @@ constexpr std::string_view kDropParlaysByStatusV5 = R"sql(
 DROP INDEX parlays_by_status;
 )sql";
 
+// A PENDING parlay's count of PENDING legs, so that a settlement batch
+// reads a parlay's legs only when its last pending leg settles. Legs are
+// stored by game, so reading them costs a random page per leg. The count
+// is kept only while the parlay is PENDING (see Transaction::SetPendingLegs).
+constexpr std::string_view kPendingLegsV6 = R"sql(
+ALTER TABLE parlays ADD COLUMN pending_legs INTEGER NOT NULL DEFAULT 0;
+UPDATE parlays SET pending_legs = (
+  SELECT COUNT(*) FROM legs
+  WHERE legs.parlay_id = parlays.id AND legs.status = 'PENDING')
+WHERE status = 'PENDING';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kWorkerHeartbeatsV2},
     {3, kFeedsAndLifecycleV3},
     {4, kActivityV4},
     {5, kDropParlaysByStatusV5},
+    {6, kPendingLegsV6},
 };
 
 }  // namespace

@@ -180,6 +180,14 @@ std::string SettleLegsSql(size_t rows) {
          "'PENDING' RETURNING legs.game_id, legs.parlay_id, legs.leg_index";
 }
 
+// UPDATE of the pending-leg counts of `rows` parlays from a VALUES list of
+// (id, count).
+std::string PendingLegsSql(size_t rows) {
+  return InsertSql("UPDATE parlays SET pending_legs = v.column2 FROM (VALUES ",
+                   2, rows) +
+         ") AS v WHERE parlays.id = v.column1";
+}
+
 class SqliteTransaction final : public Transaction {
  public:
   explicit SqliteTransaction(SqliteDb& db) : db_(db) {
@@ -288,9 +296,9 @@ class SqliteTransaction final : public Transaction {
       std::span<const std::string> parlay_ids) override {
     std::vector<ParlayLegs> parlays;
     auto& select = db_.Prepare(
-        "SELECT id, stake_minor, currency, status, payout_minor, leg_count "
-        "FROM parlays WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY "
-        "id");
+        "SELECT id, stake_minor, currency, status, payout_minor, leg_count, "
+        "pending_legs FROM parlays WHERE id IN (SELECT value FROM "
+        "json_each(?1)) ORDER BY id");
     select.Bind(1, IdArray(parlay_ids));
     while (select.Step()) {
       ParlayLegs parlay;
@@ -301,6 +309,7 @@ class SqliteTransaction final : public Transaction {
           select.Text(3), ParseParlayStatus, "parlay status");
       parlay.payout_minor = select.OptionalInt(4);
       parlay.leg_count = static_cast<int>(select.Int(5));
+      parlay.pending_legs = static_cast<int>(select.Int(6));
       parlays.push_back(std::move(parlay));
     }
     return parlays;
@@ -331,6 +340,24 @@ class SqliteTransaction final : public Transaction {
       leg.odds = Odds{select_legs.Text(2), select_legs.Int(3),
                       select_legs.Int(4)};
       found->second->legs.push_back(std::move(leg));
+    }
+  }
+
+  void SetPendingLegs(std::span<const ParlayLegs* const> parlays) override {
+    const std::string full_sql = PendingLegsSql(kRowsPerInsert);
+    const std::string single_sql = PendingLegsSql(1);
+    size_t next = 0;
+    while (next < parlays.size()) {
+      const size_t count =
+          parlays.size() - next >= kRowsPerInsert ? kRowsPerInsert : 1;
+      auto& update = db_.Prepare(count == 1 ? single_sql : full_sql);
+      for (size_t i = 0; i < count; ++i) {
+        const ParlayLegs& parlay = *parlays[next + i];
+        update.Bind(static_cast<int>(i) * 2 + 1, parlay.id)
+            .Bind(static_cast<int>(i) * 2 + 2, int64_t{parlay.pending_legs});
+      }
+      update.Run();
+      next += count;
     }
   }
 
@@ -671,8 +698,8 @@ class SqliteStore final : public Store {
     WriteTransaction(db_, [&] {
       auto& insert_parlay = db_.Prepare(
           "INSERT INTO parlays (id, account, stake_minor, currency, "
-          "placed_at, status, payout_minor, settled_at, leg_count) VALUES "
-          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+          "placed_at, status, payout_minor, settled_at, leg_count, "
+          "pending_legs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
       auto& insert_leg = db_.Prepare(
           "INSERT INTO legs (game_id, parlay_id, leg_index, market, "
           "selection, selection_text, line_quarters, odds, odds_numerator, "
@@ -689,7 +716,8 @@ class SqliteStore final : public Store {
             .Bind(6, ToString(parlay.status))
             .Bind(7, parlay.payout_minor)
             .Bind(8, parlay.settled_at)
-            .Bind(9, static_cast<int64_t>(parlay.legs.size()));
+            .Bind(9, static_cast<int64_t>(parlay.legs.size()))
+            .Bind(10, PendingLegCount(parlay));
         try {
           insert_parlay.Run();
         } catch (const StoreError& error) {

@@ -100,6 +100,8 @@ struct ParlayLegs {
   std::string currency;
   ParlayStatus status = ParlayStatus::kPending;
   int leg_count = 0;
+  // Legs still PENDING. Kept only while the parlay is PENDING.
+  int pending_legs = 0;
   std::vector<PricedLeg> legs;  // in leg order; see LoadParlayRows
   std::optional<int64_t> payout_minor;  // set once settled
 };
@@ -182,6 +184,12 @@ class Transaction {
   // Fills ParlayLegs::legs, in leg order, for parlays read by
   // LoadParlayRows in this transaction, without reading their rows again.
   virtual void LoadLegs(std::span<ParlayLegs* const> parlays) = 0;
+
+  // Stores ParlayLegs::pending_legs of each given parlay. A caller that
+  // settles legs of a PENDING parlay, or turns a settled one back to
+  // PENDING, stores its new count: settlement reads a parlay's legs only
+  // when the count reaches 0.
+  virtual void SetPendingLegs(std::span<const ParlayLegs* const> parlays) = 0;
 
   // Applies each update whose parlay is still PENDING. Returns, per update,
   // whether it changed the row.

@@ -105,6 +105,17 @@ TEST_P(CorrectionsTest, LostParlayReopensWhenLostLegWins) {
   EXPECT_EQ(payload["status"], "PENDING");
   EXPECT_EQ(payload["old_payout_minor"], 0);
   EXPECT_TRUE(payload["payout_minor"].is_null());
+
+  // The reopened parlay settles with its last leg.
+  Game g2 = *store_->GetGame("g2");
+  g2.status = GameStatus::kFinal;
+  g2.home_score = 24;
+  g2.away_score = 10;
+  store_->UpsertGames(std::vector<Game>{g2});
+  engine_->SettleAll();
+  const Parlay settled = *store_->GetParlay("t-1");
+  EXPECT_EQ(settled.status, ParlayStatus::kWon);
+  EXPECT_EQ(settled.payout_minor, 4000);  // 1000 * 2 * 2
 }
 
 TEST_P(CorrectionsTest, CorrectionSkipsLegChangedSinceRead) {

@@ -206,6 +206,56 @@ TEST_P(SettlementTest, ParlayWaitsForItsLastGame) {
   EXPECT_EQ(parlay.payout_minor, 2000);  // 1000 * 2 * 1
 }
 
+TEST_P(SettlementTest, PendingLegCountFollowsEachGame) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 30, 20),
+      MakeGame("g2", "Home Two", "Away Two", std::nullopt, std::nullopt,
+               GameStatus::kInProgress),
+      MakeGame("g3", "Home Three", "Away Three", std::nullopt, std::nullopt,
+               GameStatus::kInProgress),
+  });
+  store_->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "t-1", 1000, "USD",
+      {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100"),
+       MakeLeg(1, "g2", Market::kMoneyline, Selection::kHome, "", "+100"),
+       MakeLeg(2, "g3", Market::kMoneyline, Selection::kHome, "", "+100")})});
+  auto stored_count = [&] {
+    std::unique_ptr<Transaction> transaction = store_->Begin();
+    std::vector<ParlayLegs> rows =
+        transaction->LoadParlayRows(std::vector<std::string>{"t-1"});
+    return rows.at(0).pending_legs;
+  };
+  EXPECT_EQ(stored_count(), 3);
+  Engine engine(*store_, clock_);
+
+  engine.SettleAll();
+  EXPECT_EQ(stored_count(), 2);
+
+  // A count that is too low (here 0, with two legs pending) is corrected
+  // from the legs the next settlement reads.
+  {
+    std::unique_ptr<Transaction> transaction = store_->Begin();
+    std::vector<ParlayLegs> rows =
+        transaction->LoadParlayRows(std::vector<std::string>{"t-1"});
+    rows.at(0).pending_legs = 0;
+    const ParlayLegs* wrong[] = {&rows[0]};
+    transaction->SetPendingLegs(wrong);
+    transaction->Commit();
+  }
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g2", "Home Two", "Away Two", 21, 7)});
+  engine.SettleAll();
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
+  EXPECT_EQ(stored_count(), 1);
+
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g3", "Home Three", "Away Three", 10, 3)});
+  engine.SettleAll();
+  const Parlay parlay = Load("t-1");
+  EXPECT_EQ(parlay.status, ParlayStatus::kWon);
+  EXPECT_EQ(parlay.payout_minor, 8000);  // 1000 * 2 * 2 * 2
+}
+
 TEST_P(SettlementTest, FinalWithoutScoreNeedsAttention) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Home One", "Away One", 21, std::nullopt)});

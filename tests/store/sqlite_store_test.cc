@@ -55,6 +55,62 @@ TEST(SqliteStoreTest, MigratesEmptyFile) {
   sqlite3_close(db);
 }
 
+// Runs `sql` on the file, failing the test on an error.
+void ExecuteSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  const std::string message = error == nullptr ? "" : error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+TEST(SqliteStoreTest, UpgradeCountsPendingLegs) {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  // A database as the version before the pending-leg count left it: one
+  // open parlay with one leg won and two pending, and one lost parlay.
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at INTEGER NOT NULL);";
+  for (const Migration& migration : SqliteMigrations()) {
+    if (migration.version > 5) break;
+    sql += std::string(migration.sql);
+    sql += "INSERT INTO schema_migrations VALUES (" +
+           std::to_string(migration.version) + ", 0);";
+  }
+  sql +=
+      "INSERT INTO games (id, league, home, away, start_time, status, "
+      "updated_at) VALUES ('g1', 'NFL', 'H', 'A', 0, 'final', 0), ('g2', "
+      "'NFL', 'H', 'A', 0, 'scheduled', 0), ('g3', 'NFL', 'H', 'A', 0, "
+      "'scheduled', 0);"
+      "INSERT INTO parlays (id, account, stake_minor, currency, placed_at, "
+      "status, leg_count) VALUES ('open', 'a', 1000, 'USD', 0, 'PENDING', "
+      "3), ('lost', 'a', 1000, 'USD', 0, 'LOST', 2);"
+      "INSERT INTO legs (game_id, parlay_id, leg_index, market, selection, "
+      "selection_text, odds, odds_numerator, odds_denominator, status) "
+      "VALUES ('g1', 'open', 0, 'moneyline', 'home', 'home', '+100', 1, 1, "
+      "'WON'), ('g2', 'open', 1, 'moneyline', 'home', 'home', '+100', 1, 1, "
+      "'PENDING'), ('g3', 'open', 2, 'moneyline', 'home', 'home', '+100', "
+      "1, 1, 'PENDING'), ('g1', 'lost', 0, 'moneyline', 'away', 'away', "
+      "'+100', 1, 1, 'LOST'), ('g2', 'lost', 1, 'moneyline', 'home', "
+      "'home', '+100', 1, 1, 'PENDING');";
+  ExecuteSql(path, sql);
+
+  std::unique_ptr<Store> store = OpenSqliteStore(path);
+  EXPECT_EQ(store->Migrate(), SqliteMigrations().back().version);
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  std::vector<ParlayLegs> rows =
+      transaction->LoadParlayRows(std::vector<std::string>{"lost", "open"});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].id, "open");
+  EXPECT_EQ(rows[1].pending_legs, 2);
+  // Settled parlays keep no count.
+  EXPECT_EQ(rows[0].pending_legs, 0);
+}
+
 TEST(SqliteStoreTest, RejectsUnwritablePath) {
   EXPECT_THROW(OpenSqliteStore("/nonexistent-dir/x/y.db"), StoreError);
 }
