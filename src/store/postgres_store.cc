@@ -629,6 +629,7 @@ class PostgresStore final : public Store {
       PgResult current = db_.Execute(
           "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
       version = static_cast<int>(current.Int(0, 0));
+      RejectNewerSchema(version, PostgresMigrations().back().version);
       for (const Migration& migration : PostgresMigrations()) {
         if (migration.version <= version) continue;
         db_.ExecuteScript(migration.sql);

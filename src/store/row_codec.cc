@@ -31,6 +31,15 @@ std::string IdArray(std::span<ParlayLegs* const> parlays) {
   return array.dump();
 }
 
+void RejectNewerSchema(int stored, int latest) {
+  if (stored <= latest) return;
+  throw StoreError("database schema version " + std::to_string(stored) +
+                   " is newer than this parlay-settler supports (" +
+                   std::to_string(latest) +
+                   "); a newer release upgraded it. Run that release, or "
+                   "restore the backup taken before the upgrade");
+}
+
 int64_t PendingLegCount(const Parlay& parlay) {
   int64_t count = 0;
   for (const Leg& leg : parlay.legs) {

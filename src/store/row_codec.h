@@ -62,6 +62,12 @@ std::string IdArray(std::span<const std::string> ids);
 // The same for the ids of parlays the engine holds.
 std::string IdArray(std::span<ParlayLegs* const> parlays);
 
+// Throws StoreError when the database's schema version `stored` is newer
+// than `latest`, the last migration of this build. An older build would
+// write rows without the newer columns, such as the pending-leg count, and
+// leave those wrong.
+void RejectNewerSchema(int stored, int latest);
+
 // The number of a parlay's legs that are PENDING, stored with it.
 int64_t PendingLegCount(const Parlay& parlay);
 

@@ -636,6 +636,7 @@ class SqliteStore final : public Store {
       current.Step();
       version = static_cast<int>(current.Int(0));
       current.Reset();
+      RejectNewerSchema(version, SqliteMigrations().back().version);
       for (const Migration& migration : SqliteMigrations()) {
         if (migration.version <= version) continue;
         db_.Execute(migration.sql);

@@ -111,6 +111,25 @@ TEST(SqliteStoreTest, UpgradeCountsPendingLegs) {
   EXPECT_EQ(rows[0].pending_legs, 0);
 }
 
+TEST(SqliteStoreTest, RefusesNewerSchema) {
+  testing::TempDir dir;
+  const std::string path = dir.File("newer.db");
+  const int latest = SqliteMigrations().back().version;
+  { std::unique_ptr<Store> store = OpenSqliteStore(path); }
+  ExecuteSql(path, "INSERT INTO schema_migrations VALUES (" +
+                       std::to_string(latest + 1) + ", 0)");
+  try {
+    OpenSqliteStore(path);
+    FAIL() << "opened a database with a newer schema";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find(
+                  "schema version " + std::to_string(latest + 1) +
+                  " is newer than this parlay-settler supports"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(SqliteStoreTest, RejectsUnwritablePath) {
   EXPECT_THROW(OpenSqliteStore("/nonexistent-dir/x/y.db"), StoreError);
 }
