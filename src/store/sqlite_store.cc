@@ -147,8 +147,8 @@ void WriteTransaction(SqliteDb& db, Body body) {
   }
 }
 
-// Rows per statement of the audit and outbox inserts and of the leg
-// updates. At 1M legs, 64 rows to a statement took the inserts from 2.9 s
+// Rows per statement of the audit and outbox inserts, the leg updates and
+// the pending-leg count updates. At 1M legs, 64 rows to a statement took the inserts from 2.9 s
 // to 2.4 s and the leg updates from 2.8 s to 2.1 s.
 constexpr size_t kRowsPerInsert = 64;
 
@@ -178,14 +178,6 @@ std::string SettleLegsSql(size_t rows) {
          ") AS v WHERE legs.game_id = v.column6 AND legs.parlay_id = "
          "v.column7 AND legs.leg_index = v.column8 AND legs.status = "
          "'PENDING' RETURNING legs.game_id, legs.parlay_id, legs.leg_index";
-}
-
-// UPDATE of the pending-leg counts of `rows` parlays from a VALUES list of
-// (id, count).
-std::string PendingLegsSql(size_t rows) {
-  return InsertSql("UPDATE parlays SET pending_legs = v.column2 FROM (VALUES ",
-                   2, rows) +
-         ") AS v WHERE parlays.id = v.column1";
 }
 
 class SqliteTransaction final : public Transaction {
@@ -344,21 +336,14 @@ class SqliteTransaction final : public Transaction {
   }
 
   void SetPendingLegs(std::span<const ParlayLegs* const> parlays) override {
-    const std::string full_sql = PendingLegsSql(kRowsPerInsert);
-    const std::string single_sql = PendingLegsSql(1);
-    size_t next = 0;
-    while (next < parlays.size()) {
-      const size_t count =
-          parlays.size() - next >= kRowsPerInsert ? kRowsPerInsert : 1;
-      auto& update = db_.Prepare(count == 1 ? single_sql : full_sql);
-      for (size_t i = 0; i < count; ++i) {
-        const ParlayLegs& parlay = *parlays[next + i];
-        update.Bind(static_cast<int>(i) * 2 + 1, parlay.id)
-            .Bind(static_cast<int>(i) * 2 + 2, int64_t{parlay.pending_legs});
-      }
-      update.Run();
-      next += count;
-    }
+    RunWithValues(
+        "UPDATE parlays SET pending_legs = v.column2 FROM (VALUES ", 2,
+        parlays,
+        [](SqliteStatement& update, int first, const ParlayLegs* parlay) {
+          update.Bind(first, parlay->id)
+              .Bind(first + 1, int64_t{parlay->pending_legs});
+        },
+        ") AS v WHERE parlays.id = v.column1");
   }
 
   std::vector<bool> SettleParlays(
@@ -381,7 +366,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   void AppendAudit(std::span<const AuditEvent> events) override {
-    AppendRows(
+    RunWithValues(
         "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
         "game_id, old_status, new_status, payout_minor, home_score, "
         "away_score, reason, at, rules_version) VALUES ",
@@ -403,7 +388,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   void AppendOutbox(std::span<const OutboxEvent> events) override {
-    AppendRows(
+    RunWithValues(
         "INSERT INTO outbox (type, parlay_id, leg_index, payload, "
         "created_at) VALUES ",
         5, events,
@@ -583,14 +568,18 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
-  // Inserts `rows` in order, kRowsPerInsert to a statement. `head` is the
-  // statement up to VALUES; bind(statement, first, row) binds one row's
-  // `columns` values from index `first`.
+  // Runs a statement with a VALUES list over `rows` in order, kRowsPerInsert
+  // rows to a statement. `head` is the statement up to its VALUES list and
+  // `tail` the rest. bind(statement, first, row) binds one row's `columns`
+  // values from index `first`.
   template <typename Row, typename BindRow>
-  void AppendRows(std::string_view head, int columns, std::span<const Row> rows,
-                  BindRow bind) {
-    const std::string full_sql = InsertSql(head, columns, kRowsPerInsert);
-    const std::string single_sql = InsertSql(head, columns, 1);
+  void RunWithValues(std::string_view head, int columns,
+                     std::span<const Row> rows, BindRow bind,
+                     std::string_view tail = "") {
+    const std::string full_sql =
+        InsertSql(head, columns, kRowsPerInsert) + std::string(tail);
+    const std::string single_sql =
+        InsertSql(head, columns, 1) + std::string(tail);
     size_t next = 0;
     for (; rows.size() - next >= kRowsPerInsert; next += kRowsPerInsert) {
       auto& insert = db_.Prepare(full_sql);

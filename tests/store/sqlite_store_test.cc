@@ -406,8 +406,8 @@ TEST_P(StoreTest, LoadLegsFillsOnlyTheGivenParlays) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].legs.empty());
   EXPECT_EQ(rows[0].leg_count, 2);
-  std::vector<ParlayLegs*> wanted = {&rows[0]};
-  transaction->LoadLegs(wanted);
+  std::vector<ParlayLegs*> selected = {&rows[0]};
+  transaction->LoadLegs(selected);
   ASSERT_EQ(rows[0].legs.size(), 2u);
   EXPECT_EQ(rows[0].legs[0].odds.text, "+150");
   EXPECT_EQ(rows[0].legs[1].odds.text, "-110");
