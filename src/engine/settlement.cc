@@ -418,7 +418,8 @@ void Engine::SettleInTransaction(Transaction& transaction,
       outcome = DeriveParlay(parlay.stake_minor, parlay.legs);
     }
     if (outcome.status == ParlayStatus::kPending) {
-      // The stored count was too low; the legs just read give the true one.
+      // The stored count was too low, so store the true one from the legs
+      // just read.
       parlay.pending_legs = CountPendingLegs(parlay.legs);
       still_pending.push_back(&parlay);
       continue;

@@ -59,7 +59,7 @@ std::optional<int64_t> Widen(std::optional<int> value);
 // PostgreSQL with json_array_elements_text, so one prepared statement
 // serves a batch of any size.
 std::string IdArray(std::span<const std::string> ids);
-// The same for the ids of parlays the engine holds.
+// Encodes the ids of the given parlays the same way.
 std::string IdArray(std::span<ParlayLegs* const> parlays);
 
 // Throws StoreError when the database's schema version `stored` is newer
@@ -68,10 +68,11 @@ std::string IdArray(std::span<ParlayLegs* const> parlays);
 // leave those wrong.
 void RejectNewerSchema(int stored, int latest);
 
-// The number of a parlay's legs that are PENDING, stored with it.
+// Returns the number of a parlay's legs that are PENDING, the count stored
+// with it.
 int64_t PendingLegCount(const Parlay& parlay);
 
-// Pointers to each parlay, for Transaction::LoadLegs.
+// Returns a pointer to each parlay, for Transaction::LoadLegs.
 std::vector<ParlayLegs*> Pointers(std::vector<ParlayLegs>& parlays);
 
 // Parses an enum column with `parse`; throws StoreError naming `what` for

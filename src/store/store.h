@@ -187,8 +187,8 @@ class Transaction {
 
   // Stores ParlayLegs::pending_legs of each given parlay. A caller that
   // settles legs of a PENDING parlay, or turns a settled one back to
-  // PENDING, stores its new count: settlement reads a parlay's legs only
-  // when the count reaches 0.
+  // PENDING, stores its new count, because settlement reads a parlay's legs
+  // only when the count reaches 0.
   virtual void SetPendingLegs(std::span<const ParlayLegs* const> parlays) = 0;
 
   // Applies each update whose parlay is still PENDING. Returns, per update,
