@@ -215,6 +215,7 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
     AuditEvent event;
     event.entity = "parlay";
     event.parlay_id = parlay.id;
+    event.game_id = game_id;
     event.old_status = ToString(ParlayStatus::kPending);
     event.new_status = ToString(update.outcome.status);
     event.payout_minor = update.outcome.payout_minor;
@@ -252,6 +253,7 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
     AuditEvent event;
     event.entity = "parlay";
     event.parlay_id = parlay.id;
+    event.game_id = game_id;
     event.old_status = ToString(correction.old_status);
     event.new_status = ToString(correction.outcome.status);
     event.payout_minor = new_payout;

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <compare>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
+#include <tuple>
 #include <unordered_map>
 
 #include "rules/money.h"
@@ -35,6 +38,40 @@ namespace {
 void SortUnique(std::vector<std::string_view>& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+// A parlay and one of its legs' games, sorted by parlay, then by the
+// order in which a pass settles games (see SettleOrder).
+struct ParlayGame {
+  std::string_view parlay_id;
+  int order = 0;
+  std::string_view game_id;
+
+  auto operator<=>(const ParlayGame&) const = default;
+
+  // Compares by parlay only, to look one up by its id.
+  struct Less {
+    bool operator()(const ParlayGame& a, std::string_view b) const {
+      return a.parlay_id < b;
+    }
+    bool operator()(std::string_view a, const ParlayGame& b) const {
+      return a < b.parlay_id;
+    }
+  };
+};
+
+// Ranks games as a pass settles them, by start time, then id. The game a
+// parlay's audit row names depends only on this order, not on how the
+// pass split its games into batches.
+std::unordered_map<std::string, int> SettleOrder(std::vector<Game>& games) {
+  std::sort(games.begin(), games.end(), [](const Game& a, const Game& b) {
+    return std::tie(a.start_time, a.id) < std::tie(b.start_time, b.id);
+  });
+  std::unordered_map<std::string, int> order;
+  for (size_t i = 0; i < games.size(); ++i) {
+    order.emplace(games[i].id, static_cast<int>(i));
+  }
+  return order;
 }
 
 void AddAttention(const std::string& game_id, SettleSummary& summary) {
@@ -268,7 +305,8 @@ void Engine::SettleInTransaction(Transaction& transaction,
   // lacks a score some leg needs is reported for attention.
   std::unordered_map<std::string, GameResult> results;
   std::set<std::string, std::less<>> postponed_past_limit;
-  for (const Game& game : transaction.LoadGames(game_ids)) {
+  std::vector<Game> games = transaction.LoadGames(game_ids);
+  for (const Game& game : games) {
     if (PostponedPastLimit(game.status, game.start_time, now, policy_)) {
       postponed_past_limit.insert(game.id);
     }
@@ -280,6 +318,7 @@ void Engine::SettleInTransaction(Transaction& transaction,
     }
     results.emplace(game.id, std::move(result));
   }
+  const std::unordered_map<std::string, int> settle_order = SettleOrder(games);
   std::vector<LegUpdate> leg_updates;
   for (const PendingLeg& leg : transaction.LoadPendingLegs(game_ids)) {
     auto found = results.find(leg.game_id);
@@ -323,17 +362,20 @@ void Engine::SettleInTransaction(Transaction& transaction,
   std::vector<OutboxEvent> outbox;
   audit.reserve(leg_updates.size());
   outbox.reserve(leg_updates.size());
-  // Ids point into leg_updates; each list is sorted and deduplicated below.
-  // settled_leg_parlays keeps one entry per settled leg.
-  std::vector<std::string_view> settled_leg_parlays;
+  // Ids point into leg_updates; each list is sorted below. The parlay
+  // lists keep one entry per settled or lost leg, with its game, of which
+  // the parlay's audit row names one. The others are deduplicated.
+  std::vector<ParlayGame> settled_leg_parlays;
   std::vector<std::string_view> touched_parlays;
-  std::vector<std::string_view> lost_parlays;
+  std::vector<ParlayGame> lost_parlays;
   std::vector<std::string_view> graded_games;
   for (size_t i = 0; i < leg_updates.size(); ++i) {
     if (!legs_changed[i]) continue;
     const LegUpdate& leg = leg_updates[i];
-    settled_leg_parlays.push_back(leg.parlay_id);
-    if (leg.status == LegStatus::kLost) lost_parlays.push_back(leg.parlay_id);
+    const ParlayGame parlay_game{leg.parlay_id,
+                                 settle_order.at(leg.game_id), leg.game_id};
+    settled_leg_parlays.push_back(parlay_game);
+    if (leg.status == LegStatus::kLost) lost_parlays.push_back(parlay_game);
     graded_games.push_back(leg.game_id);
     summary.legs[leg.status]++;
 
@@ -365,9 +407,12 @@ void Engine::SettleInTransaction(Transaction& transaction,
                       std::move(payload), now});
   }
   std::sort(settled_leg_parlays.begin(), settled_leg_parlays.end());
-  touched_parlays = settled_leg_parlays;
-  SortUnique(touched_parlays);
-  SortUnique(lost_parlays);
+  for (const ParlayGame& entry : settled_leg_parlays) {
+    if (touched_parlays.empty() || touched_parlays.back() != entry.parlay_id) {
+      touched_parlays.push_back(entry.parlay_id);
+    }
+  }
+  std::sort(lost_parlays.begin(), lost_parlays.end());
   SortUnique(graded_games);
   summary.games_graded += static_cast<int>(graded_games.size());
   for (std::string_view game_id : graded_games) {
@@ -387,20 +432,28 @@ void Engine::SettleInTransaction(Transaction& transaction,
   std::vector<std::string> parlay_ids(touched_parlays.begin(),
                                       touched_parlays.end());
   std::vector<ParlayLegs> parlays = transaction.LoadParlayRows(parlay_ids);
+  // The first game, in settle order, of a leg of the parlay lost in this
+  // batch, or empty.
   auto lost_in_batch = [&](std::string_view id) {
-    return std::binary_search(lost_parlays.begin(), lost_parlays.end(), id);
+    auto found = std::lower_bound(lost_parlays.begin(), lost_parlays.end(),
+                                  id, ParlayGame::Less());
+    return found != lost_parlays.end() && found->parlay_id == id
+               ? found->game_id
+               : std::string_view();
   };
   auto settled_in_batch = [&](std::string_view id) {
-    auto [first, last] = std::equal_range(settled_leg_parlays.begin(),
-                                          settled_leg_parlays.end(), id);
-    return static_cast<int>(last - first);
+    auto [first, last] =
+        std::equal_range(settled_leg_parlays.begin(),
+                         settled_leg_parlays.end(), id, ParlayGame::Less());
+    return std::span<const ParlayGame>(first, last);
   };
   std::vector<ParlayLegs*> need_legs;
   for (ParlayLegs& parlay : parlays) {
-    if (parlay.status != ParlayStatus::kPending || lost_in_batch(parlay.id)) {
+    if (parlay.status != ParlayStatus::kPending ||
+        !lost_in_batch(parlay.id).empty()) {
       continue;
     }
-    parlay.pending_legs -= settled_in_batch(parlay.id);
+    parlay.pending_legs -= static_cast<int>(settled_in_batch(parlay.id).size());
     if (parlay.pending_legs <= 0) need_legs.push_back(&parlay);
   }
   transaction.LoadLegs(need_legs);
@@ -410,7 +463,7 @@ void Engine::SettleInTransaction(Transaction& transaction,
   for (ParlayLegs& parlay : parlays) {
     if (parlay.status != ParlayStatus::kPending) continue;
     ParlayOutcome outcome{ParlayStatus::kLost, 0};
-    if (!lost_in_batch(parlay.id)) {
+    if (lost_in_batch(parlay.id).empty()) {
       if (parlay.legs.empty()) {
         still_pending.push_back(&parlay);
         continue;
@@ -440,6 +493,12 @@ void Engine::SettleInTransaction(Transaction& transaction,
     AuditEvent event;
     event.entity = "parlay";
     event.parlay_id = parlay.id;
+    event.game_id = update.outcome.status == ParlayStatus::kLost
+                        ? lost_in_batch(parlay.id)
+                        : std::string_view();
+    if (event.game_id.empty()) {
+      event.game_id = settled_in_batch(parlay.id).back().game_id;
+    }
     event.old_status = ToString(ParlayStatus::kPending);
     event.new_status = ToString(update.outcome.status);
     event.payout_minor = update.outcome.payout_minor;

@@ -167,12 +167,20 @@ UPDATE parlays SET pending_legs = (
 WHERE status = 'PENDING';
 )sql";
 
+// Audit rows indexed by game, then parlay; see the SQLite schema.
+constexpr std::string_view kAuditByGameV6 = R"sql(
+CREATE INDEX settlement_events_by_game
+  ON settlement_events (game_id, parlay_id);
+DROP INDEX settlement_events_by_parlay;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kWorkerHeartbeatsV2},
     {3, kFeedsAndLifecycleV3},
     {4, kActivityV4},
     {5, kPendingLegsV5},
+    {6, kAuditByGameV6},
 };
 
 }  // namespace

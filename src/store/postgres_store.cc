@@ -866,8 +866,9 @@ class PostgresStore final : public Store {
     PgResult rows = db_.Execute(
         "SELECT id, entity, parlay_id, leg_index, game_id, old_status, "
         "new_status, payout_minor, home_score, away_score, reason, at, "
-        "rules_version FROM settlement_events WHERE parlay_id = $1 ORDER BY "
-        "id",
+        "rules_version FROM settlement_events WHERE parlay_id = $1 AND "
+        "game_id IN (SELECT game_id FROM legs WHERE parlay_id = $1 "
+        "UNION ALL SELECT '') ORDER BY id",
         PgParams().Add(parlay_id));
     std::vector<AuditEvent> events;
     for (int row = 0; row < rows.rows(); ++row) {

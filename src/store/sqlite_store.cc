@@ -897,8 +897,9 @@ class SqliteStore final : public Store {
     auto& select = db_.Prepare(
         "SELECT id, entity, parlay_id, leg_index, game_id, old_status, "
         "new_status, payout_minor, home_score, away_score, reason, at, "
-        "rules_version FROM settlement_events WHERE parlay_id = ?1 ORDER BY "
-        "id");
+        "rules_version FROM settlement_events WHERE parlay_id = ?1 AND "
+        "game_id IN (SELECT game_id FROM legs WHERE parlay_id = ?1 "
+        "UNION ALL SELECT '') ORDER BY id");
     select.Bind(1, parlay_id);
     while (select.Step()) events.push_back(ReadAuditEvent(select));
     return events;

@@ -73,6 +73,7 @@ TEST_P(CorrectionsTest, AuditKeepsBothSettlements) {
   EXPECT_EQ(audit[3].old_status, "WON");
   EXPECT_EQ(audit[3].new_status, "LOST");
   EXPECT_EQ(audit[3].payout_minor, 0);
+  EXPECT_EQ(audit[3].game_id, "g1");
   EXPECT_EQ(audit[3].reason,
             "score correction on game g1: payout 20.00 -> 0.00 USD");
 }

@@ -344,9 +344,11 @@ TEST_P(SettlementTest, AuditAndOutboxRecordTransitions) {
   EXPECT_EQ(audit[0].away_score, 21);
   EXPECT_EQ(audit[0].rules_version, std::string(kRulesVersion));
   EXPECT_EQ(audit[0].at, clock_.NowSeconds());
+  EXPECT_EQ(audit[0].game_id, "g1");
   EXPECT_EQ(audit[1].entity, "parlay");
   EXPECT_EQ(audit[1].new_status, "WON");
   EXPECT_EQ(audit[1].payout_minor, 1909);  // 1000 * 21 / 11 = 1909.09
+  EXPECT_EQ(audit[1].game_id, "g1");
 
   std::vector<OutboxEvent> outbox = store_->ReadOutbox(0, 10);
   ASSERT_EQ(outbox.size(), 2u);
@@ -444,6 +446,61 @@ TEST_P(SettlementTest, LostParlayAuditCountsEveryLeg) {
   EXPECT_EQ(audit[1].new_status, "LOST");
   EXPECT_EQ(audit[1].payout_minor, 0);
   EXPECT_EQ(audit[1].reason, "derived from 3 legs");
+  EXPECT_EQ(audit[1].game_id, "g1");
+}
+
+// A parlay's audit row names the game that settled it, by the order in
+// which a pass settles games (start time, then id): the first game of a
+// lost leg, or else the last game of its legs. g2 starts before g1.
+TEST_P(SettlementTest, ParlayAuditNamesTheSettlingGame) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 20, 10, GameStatus::kFinal, 2000),
+      MakeGame("g2", "Home Two", "Away Two", 10, 20, GameStatus::kFinal, 1000),
+      MakeGame("g3", "Home Three", "Away Three", std::nullopt, std::nullopt,
+               GameStatus::kScheduled, 3000),
+  });
+  store_->InsertParlays(std::vector<Parlay>{
+      MakeParlay(
+          "lost", 1000, "USD",
+          {MakeLeg(0, "g1", Market::kMoneyline, Selection::kAway, "", "+100"),
+           MakeLeg(1, "g2", Market::kMoneyline, Selection::kHome, "", "+100"),
+           MakeLeg(2, "g3", Market::kMoneyline, Selection::kHome, "",
+                   "+100")}),
+      MakeParlay(
+          "won", 1000, "USD",
+          {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100"),
+           MakeLeg(1, "g2", Market::kMoneyline, Selection::kAway, "",
+                   "+100")}),
+      MakeParlay(
+          "later", 1000, "USD",
+          {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "+100"),
+           MakeLeg(1, "g3", Market::kMoneyline, Selection::kHome, "",
+                   "+100")})});
+  Engine engine(*store_, clock_);
+  engine.SettleAll();
+
+  std::vector<AuditEvent> lost = store_->ReadAudit("lost");
+  ASSERT_EQ(lost.size(), 3u);
+  EXPECT_EQ(lost[2].entity, "parlay");
+  EXPECT_EQ(lost[2].new_status, "LOST");
+  EXPECT_EQ(lost[2].game_id, "g2");
+  std::vector<AuditEvent> won = store_->ReadAudit("won");
+  ASSERT_EQ(won.size(), 3u);
+  EXPECT_EQ(won[2].entity, "parlay");
+  EXPECT_EQ(won[2].new_status, "WON");
+  EXPECT_EQ(won[2].game_id, "g1");
+
+  store_->UpsertGames(std::vector<Game>{MakeGame(
+      "g3", "Home Three", "Away Three", 3, 0, GameStatus::kFinal, 3000)});
+  engine.SettleAll();
+  std::vector<AuditEvent> later = store_->ReadAudit("later");
+  ASSERT_EQ(later.size(), 3u);
+  EXPECT_EQ(later[2].entity, "parlay");
+  EXPECT_EQ(later[2].new_status, "WON");
+  EXPECT_EQ(later[2].game_id, "g3");
+  // The lost parlay's last leg settles too, and its row is read with the
+  // parlay's others.
+  EXPECT_EQ(store_->ReadAudit("lost").size(), 4u);
 }
 
 TEST_P(SettlementTest, MaxGamesLimitsOnePass) {

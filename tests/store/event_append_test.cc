@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@
 namespace parlay {
 namespace {
 
+using testing::MakeGame;
+using testing::MakeLeg;
+using testing::MakeParlay;
+
 // Text that COPY's format and SQL quoting would get wrong if not escaped.
 const std::string kAwkward = "tab\there\\back \"quote\" 'single'\nline\rend \\N é";
 
@@ -23,16 +28,30 @@ TEST_P(EventAppendTest, AuditRowsComeBackInOrder) {
   testing::TestDatabase database(GetParam());
   PARLAY_REQUIRE_DATABASE(database);
   std::unique_ptr<Store> store = database.Open();
+  // A parlay's rows are read under the games of its legs.
+  store->UpsertGames(std::vector<Game>{MakeGame("g-0", "H0", "A0", std::nullopt,
+                                                std::nullopt),
+                                       MakeGame("g-1", "H1", "A1", std::nullopt,
+                                                std::nullopt),
+                                       MakeGame("g-2", "H2", "A2", std::nullopt,
+                                                std::nullopt)});
+  store->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "p-1", 1000, "USD",
+      {MakeLeg(0, "g-0", Market::kMoneyline, Selection::kHome, "", "+100"),
+       MakeLeg(1, "g-1", Market::kMoneyline, Selection::kHome, "", "+100"),
+       MakeLeg(2, "g-2", Market::kMoneyline, Selection::kHome, "",
+               "+100")})});
 
   // 64 rows to a statement on SQLite: two full statements and a rest.
+  // Leg rows name a game; parlay rows alternate between a game and none.
   constexpr int kEvents = 64 * 2 + 3;
   std::vector<AuditEvent> events;
   for (int i = 0; i < kEvents; ++i) {
     AuditEvent event;
     event.entity = i % 2 == 0 ? "leg" : "parlay";
     event.parlay_id = "p-1";
-    event.leg_index = i % 2 == 0 ? i : -1;
-    event.game_id = i % 2 == 0 ? "g-" + std::to_string(i) : "";
+    event.leg_index = i % 2 == 0 ? i % 3 : -1;
+    event.game_id = i % 4 == 3 ? "" : "g-" + std::to_string(i % 3);
     event.old_status = "PENDING";
     event.new_status = i % 3 == 0 ? "WON" : "LOST";
     if (i % 2 == 1) event.payout_minor = int64_t{1} << 40 | i;
@@ -45,16 +64,22 @@ TEST_P(EventAppendTest, AuditRowsComeBackInOrder) {
     event.rules_version = "7";
     events.push_back(event);
   }
+  // Another parlay's row under the same game is not p-1's.
+  std::vector<AuditEvent> written = events;
+  written.insert(written.begin() + 5, events[0]);
+  written[5].parlay_id = "p-2";
   std::unique_ptr<Transaction> transaction = store->Begin();
-  transaction->AppendAudit(events);
+  transaction->AppendAudit(written);
   transaction->Commit();
 
   std::vector<AuditEvent> read = store->ReadAudit("p-1");
   ASSERT_EQ(read.size(), events.size());
-  EXPECT_EQ(store->CountAudit(), kEvents);
+  EXPECT_EQ(store->CountAudit(), kEvents + 1);
   for (size_t i = 0; i < read.size(); ++i) {
     SCOPED_TRACE(i);
-    if (i > 0) EXPECT_LT(read[i - 1].id, read[i].id);
+    if (i > 0) {
+      EXPECT_LT(read[i - 1].id, read[i].id);
+    }
     EXPECT_EQ(read[i].entity, events[i].entity);
     EXPECT_EQ(read[i].leg_index, events[i].leg_index);
     EXPECT_EQ(read[i].game_id, events[i].game_id);
@@ -95,7 +120,9 @@ TEST_P(EventAppendTest, OutboxEventsComeBackInOrder) {
   ASSERT_EQ(read.size(), events.size());
   for (size_t i = 0; i < read.size(); ++i) {
     SCOPED_TRACE(i);
-    if (i > 0) EXPECT_LT(read[i - 1].seq, read[i].seq);
+    if (i > 0) {
+      EXPECT_LT(read[i - 1].seq, read[i].seq);
+    }
     EXPECT_EQ(read[i].type, events[i].type);
     EXPECT_EQ(read[i].parlay_id, events[i].parlay_id);
     EXPECT_EQ(read[i].leg_index, events[i].leg_index);

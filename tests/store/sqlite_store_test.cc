@@ -67,20 +67,26 @@ void ExecuteSql(const std::string& path, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
+// The SQL that creates the schema as it was at `version`.
+std::string SchemaAt(int version) {
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at INTEGER NOT NULL);";
+  for (const Migration& migration : SqliteMigrations()) {
+    if (migration.version > version) break;
+    sql += std::string(migration.sql);
+    sql += "INSERT INTO schema_migrations VALUES (" +
+           std::to_string(migration.version) + ", 0);";
+  }
+  return sql;
+}
+
 TEST(SqliteStoreTest, UpgradeCountsPendingLegs) {
   testing::TempDir dir;
   const std::string path = dir.File("old.db");
   // A database as the version before the pending-leg count left it: one
   // open parlay with one leg won and two pending, and one lost parlay.
-  std::string sql =
-      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-      "applied_at INTEGER NOT NULL);";
-  for (const Migration& migration : SqliteMigrations()) {
-    if (migration.version > 5) break;
-    sql += std::string(migration.sql);
-    sql += "INSERT INTO schema_migrations VALUES (" +
-           std::to_string(migration.version) + ", 0);";
-  }
+  std::string sql = SchemaAt(5);
   sql +=
       "INSERT INTO games (id, league, home, away, start_time, status, "
       "updated_at) VALUES ('g1', 'NFL', 'H', 'A', 0, 'final', 0), ('g2', "
@@ -109,6 +115,34 @@ TEST(SqliteStoreTest, UpgradeCountsPendingLegs) {
   EXPECT_EQ(rows[1].pending_legs, 2);
   // Settled parlays keep no count.
   EXPECT_EQ(rows[0].pending_legs, 0);
+}
+
+TEST(SqliteStoreTest, UpgradeKeepsAuditRowsWithoutGame) {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  // Before audit rows were indexed by game, a parlay's row had no game.
+  std::string sql = SchemaAt(6);
+  sql +=
+      "INSERT INTO legs (game_id, parlay_id, leg_index, market, selection, "
+      "selection_text, odds, odds_numerator, odds_denominator, status) "
+      "VALUES ('g1', 'p1', 0, 'moneyline', 'home', 'home', '+100', 1, 1, "
+      "'WON'), ('g1', 'p2', 0, 'moneyline', 'away', 'away', '+100', 1, 1, "
+      "'LOST');"
+      "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
+      "game_id, old_status, new_status, reason, at, rules_version) VALUES "
+      "('leg', 'p1', 0, 'g1', 'PENDING', 'WON', 'leg p1', 1, 'r'), "
+      "('leg', 'p2', 0, 'g1', 'PENDING', 'LOST', 'leg p2', 1, 'r'), "
+      "('parlay', 'p2', -1, '', 'PENDING', 'LOST', 'parlay p2', 1, 'r'), "
+      "('parlay', 'p1', -1, '', 'PENDING', 'WON', 'parlay p1', 1, 'r');";
+  ExecuteSql(path, sql);
+
+  std::unique_ptr<Store> store = OpenSqliteStore(path);
+  EXPECT_EQ(store->Migrate(), SqliteMigrations().back().version);
+  std::vector<AuditEvent> audit = store->ReadAudit("p1");
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].reason, "leg p1");
+  EXPECT_EQ(audit[1].reason, "parlay p1");
+  EXPECT_LT(audit[0].id, audit[1].id);
 }
 
 TEST(SqliteStoreTest, RefusesNewerSchema) {
