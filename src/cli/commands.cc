@@ -166,8 +166,8 @@ int ParlayCommand(const std::string& db, const std::string& id,
   std::unique_ptr<Store> store = Open(db);
   std::optional<Parlay> parlay = store->GetParlay(id);
   if (!parlay) {
-    throw UsageError("parlay not found: \"" + id +
-                     "\" (list ids with `parlay-settler parlays`)");
+    throw UsageError("parlay not found: " + QuoteForMessage(id) +
+                     " (list ids with `parlay-settler parlays`)");
   }
   std::vector<AuditEvent> audit = store->ReadAudit(id);
   if (format == "json") {
@@ -227,8 +227,8 @@ int VoidGameCommand(const std::string& db, const std::string& id,
   std::unique_ptr<Store> store = Open(db);
   std::optional<Game> game = store->GetGame(id);
   if (!game) {
-    throw UsageError("game not found: \"" + id +
-                     "\" (list ids with `parlay-settler games`)");
+    throw UsageError("game not found: " + QuoteForMessage(id) +
+                     " (list ids with `parlay-settler games`)");
   }
   if (game->status == GameStatus::kCancelled && !game->void_reason.empty()) {
     throw UsageError("game \"" + id + "\" is already voided (" +

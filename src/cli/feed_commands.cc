@@ -175,8 +175,8 @@ int PollCommand(const std::string& db, const FeedOptions& options) {
 int ResettleGameCommand(const std::string& db, const std::string& id) {
   std::unique_ptr<Store> store = OpenStore(db);
   if (!store->GetGame(id)) {
-    throw UsageError("game not found: \"" + id +
-                     "\" (list ids with `parlay-settler games`)");
+    throw UsageError("game not found: " + QuoteForMessage(id) +
+                     " (list ids with `parlay-settler games`)");
   }
   SystemClock clock;
   Engine engine(*store, clock, LifecyclePolicyFromEnvironment());

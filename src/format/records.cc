@@ -192,6 +192,11 @@ json SummaryToJson(const SettleSummary& summary) {
   };
 }
 
+std::string QuoteForMessage(std::string_view text) {
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string FormatMoney(int64_t minor, const std::string& currency) {
   return currency + " " + Amount(minor, currency);
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "engine/settlement.h"
 #include "rules/model.h"
@@ -23,6 +24,11 @@ nlohmann::json ParlayToJson(const Parlay& parlay);
 nlohmann::json AuditEventToJson(const AuditEvent& event);
 nlohmann::json OutboxEventToJson(const OutboxEvent& event);
 nlohmann::json SummaryToJson(const SettleSummary& summary);
+
+// Returns `text` as a JSON string literal, quotes included, for messages
+// that name an id. Control characters such as NUL and newline are escaped,
+// and invalid UTF-8 becomes U+FFFD.
+std::string QuoteForMessage(std::string_view text);
 
 // "USD 69.57"; amounts of unknown currencies print as minor units.
 std::string FormatMoney(int64_t minor, const std::string& currency);

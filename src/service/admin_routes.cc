@@ -171,7 +171,8 @@ void VoidGame(RouteContext& context, const httplib::Request& request,
   auto store = context.write_stores.Acquire();
   std::optional<Game> game = store->GetGame(id);
   if (!game) {
-    throw ApiError(404, "not_found", "game \"" + id + "\" not found", "id");
+    throw ApiError(404, "not_found",
+                   "game " + QuoteForMessage(id) + " not found", "id");
   }
   if (!game->void_reason.empty()) {
     throw ApiError(
@@ -215,7 +216,8 @@ void ResettleGame(RouteContext& context, const httplib::Request& request,
 
   auto store = context.write_stores.Acquire();
   if (!store->GetGame(id)) {
-    throw ApiError(404, "not_found", "game \"" + id + "\" not found", "id");
+    throw ApiError(404, "not_found",
+                   "game " + QuoteForMessage(id) + " not found", "id");
   }
   Engine engine(*store, context.clock, context.config.lifecycle);
   const SettleSummary summary = engine.ResettleGame(id);

@@ -298,7 +298,8 @@ void RegisterApiRoutes(Router& router, RouteContext& context) {
     auto store = context.read_stores.Acquire();
     std::optional<Game> game = store->GetGame(id);
     if (!game) {
-      throw ApiError(404, "not_found", "game \"" + id + "\" not found", "id");
+      throw ApiError(404, "not_found",
+                     "game " + QuoteForMessage(id) + " not found", "id");
     }
     SendJson(response, 200, GameToJson(*game));
   });
@@ -319,7 +320,8 @@ void RegisterApiRoutes(Router& router, RouteContext& context) {
     auto store = context.read_stores.Acquire();
     std::optional<Parlay> parlay = store->GetParlay(id);
     if (!parlay) {
-      throw ApiError(404, "not_found", "parlay \"" + id + "\" not found", "id");
+      throw ApiError(404, "not_found",
+                     "parlay " + QuoteForMessage(id) + " not found", "id");
     }
     json body = ParlayToJson(*parlay);
     body["audit"] = json::array();

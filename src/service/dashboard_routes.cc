@@ -195,7 +195,8 @@ void GetGame(RouteContext& context, const httplib::Request& request,
   auto store = context.read_stores.Acquire();
   std::optional<Game> game = store->GetGame(id);
   if (!game) {
-    throw ApiError(404, "not_found", "game \"" + id + "\" not found", "id");
+    throw ApiError(404, "not_found",
+                   "game " + QuoteForMessage(id) + " not found", "id");
   }
   // One leg more than the limit shows whether the list is cut.
   std::vector<GameLeg> legs = store->ListGameLegs(id, limit + 1);

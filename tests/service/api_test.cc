@@ -209,6 +209,19 @@ TEST_P(ApiTest, EachErrorClass) {
   }
 }
 
+// An unknown id is quoted whole in the message, with escapes, so that a
+// NUL byte or a newline in it cannot cut the message short.
+TEST_P(ApiTest, NotFoundMessageQuotesWholeId) {
+  Start(BaseConfig());
+  Reply parlay = Get("/v1/parlays/a%00b");
+  EXPECT_EQ(parlay.status, 404);
+  EXPECT_EQ(parlay.body["error"]["message"],
+            "parlay \"a\\u0000b\" not found");
+  Reply game = Get("/v1/games/a%0Ab");
+  EXPECT_EQ(game.status, 404);
+  EXPECT_EQ(game.body["error"]["message"], "game \"a\\nb\" not found");
+}
+
 TEST_P(ApiTest, InvalidRecordListsEveryProblem) {
   Start(BaseConfig());
   Reply reply = Post("/v1/games", R"({"id": "g", "stak": 1})");
