@@ -185,6 +185,8 @@ int ParlayCommand(const std::string& db, const std::string& id,
                 << (event.leg_index >= 0 ? " " + std::to_string(event.leg_index)
                                          : std::string())
                 << "  " << event.old_status << " -> " << event.new_status
+                << (event.game_id.empty() ? std::string()
+                                          : "  game " + event.game_id)
                 << "  " << event.reason << "\n";
     }
   }

@@ -92,6 +92,11 @@ TEST_F(CliTest, ImportSettleAndShow) {
                 "Detroit Lions 21 @ Kansas City Chiefs 20 final"),
             std::string::npos)
       << text.output;
+  // The parlay's audit row names the game that settled it.
+  EXPECT_NE(text.output.find("PENDING -> LOST  game 2023-09-07-DET-KC  "
+                             "derived from 1 leg"),
+            std::string::npos)
+      << text.output;
 
   CliRun listed = RunCli(Db() + "parlays --status WON --format json");
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
