@@ -257,14 +257,19 @@ void Engine::CheckChangedResult(const std::string& game_id, bool force,
     event.old_status = ToString(correction.old_status);
     event.new_status = ToString(correction.outcome.status);
     event.payout_minor = new_payout;
+    // "20.00 -> 0.00 USD", or "0.00 USD -> none" for a reopened parlay.
+    auto with_currency = [&](std::optional<int64_t> minor) {
+      return minor ? Amount(minor, parlay.currency) + " " + parlay.currency
+                   : std::string("none");
+    };
+    const std::string payouts =
+        correction.old_payout_minor && new_payout
+            ? Amount(correction.old_payout_minor, parlay.currency) + " -> " +
+                  with_currency(new_payout)
+            : with_currency(correction.old_payout_minor) + " -> " +
+                  with_currency(new_payout);
     event.reason = "score correction on game " + game_id + ": payout " +
-                   (correction.old_payout_minor
-                        ? Amount(correction.old_payout_minor, parlay.currency)
-                        : std::string("none")) +
-                   " -> " +
-                   (new_payout ? Amount(new_payout, parlay.currency)
-                               : std::string("none")) +
-                   " " + parlay.currency;
+                   payouts;
     event.at = now;
     event.rules_version = kRulesVersion;
     audit.push_back(std::move(event));

@@ -106,6 +106,11 @@ TEST_P(CorrectionsTest, LostParlayReopensWhenLostLegWins) {
   EXPECT_EQ(payload["status"], "PENDING");
   EXPECT_EQ(payload["old_payout_minor"], 0);
   EXPECT_TRUE(payload["payout_minor"].is_null());
+  const std::vector<AuditEvent> audit = store_->ReadAudit("t-1");
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().new_status, "PENDING");
+  EXPECT_EQ(audit.back().reason,
+            "score correction on game g1: payout 0.00 USD -> none");
 
   // The reopened parlay settles with its last leg.
   Game g2 = *store_->GetGame("g2");
