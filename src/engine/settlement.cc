@@ -63,13 +63,15 @@ struct ParlayGame {
 // Ranks games as a pass settles them, by start time, then id. The game a
 // parlay's audit row names depends only on this order, not on how the
 // pass split its games into batches.
-std::unordered_map<std::string, int> SettleOrder(std::vector<Game>& games) {
-  std::sort(games.begin(), games.end(), [](const Game& a, const Game& b) {
-    return std::tie(a.start_time, a.id) < std::tie(b.start_time, b.id);
+std::unordered_map<std::string, int> SettleOrder(std::span<const Game> games) {
+  std::vector<const Game*> sorted;
+  for (const Game& game : games) sorted.push_back(&game);
+  std::sort(sorted.begin(), sorted.end(), [](const Game* a, const Game* b) {
+    return std::tie(a->start_time, a->id) < std::tie(b->start_time, b->id);
   });
   std::unordered_map<std::string, int> order;
-  for (size_t i = 0; i < games.size(); ++i) {
-    order.emplace(games[i].id, static_cast<int>(i));
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    order.emplace(sorted[i]->id, static_cast<int>(i));
   }
   return order;
 }
@@ -305,7 +307,7 @@ void Engine::SettleInTransaction(Transaction& transaction,
   // lacks a score some leg needs is reported for attention.
   std::unordered_map<std::string, GameResult> results;
   std::set<std::string, std::less<>> postponed_past_limit;
-  std::vector<Game> games = transaction.LoadGames(game_ids);
+  const std::vector<Game> games = transaction.LoadGames(game_ids);
   for (const Game& game : games) {
     if (PostponedPastLimit(game.status, game.start_time, now, policy_)) {
       postponed_past_limit.insert(game.id);
@@ -362,9 +364,9 @@ void Engine::SettleInTransaction(Transaction& transaction,
   std::vector<OutboxEvent> outbox;
   audit.reserve(leg_updates.size());
   outbox.reserve(leg_updates.size());
-  // Ids point into leg_updates; each list is sorted below. The parlay
-  // lists keep one entry per settled or lost leg, with its game, of which
-  // the parlay's audit row names one. The others are deduplicated.
+  // Ids point into leg_updates, and each list is sorted below. The parlay
+  // lists keep an entry for each settled or lost leg, with its game, so
+  // that a parlay's audit row can name one. graded_games is deduplicated.
   std::vector<ParlayGame> settled_leg_parlays;
   std::vector<std::string_view> touched_parlays;
   std::vector<ParlayGame> lost_parlays;
@@ -493,9 +495,9 @@ void Engine::SettleInTransaction(Transaction& transaction,
     AuditEvent event;
     event.entity = "parlay";
     event.parlay_id = parlay.id;
-    event.game_id = update.outcome.status == ParlayStatus::kLost
-                        ? lost_in_batch(parlay.id)
-                        : std::string_view();
+    // A leg lost in this batch lost the parlay. Otherwise its last pending
+    // legs settled in this batch.
+    event.game_id = lost_in_batch(parlay.id);
     if (event.game_id.empty()) {
       event.game_id = settled_in_batch(parlay.id).back().game_id;
     }
