@@ -123,10 +123,9 @@ struct AuditEvent {
   std::string entity;  // "leg", "parlay" or "settlement_flag"
   std::string parlay_id;
   int leg_index = -1;
-  // A leg event's game. A parlay event's is the game whose result settled
-  // or corrected the parlay, one of its legs' games. It is empty for
-  // settlement_flag events and for parlay events of older releases. The
-  // store finds a parlay's events through its legs' games.
+  // The game of a leg event, or the game whose result settled or corrected
+  // the parlay of a parlay event. Empty for settlement_flag events and for
+  // parlay events of older releases.
   std::string game_id;
   std::string old_status;
   std::string new_status;
@@ -376,8 +375,8 @@ class Store {
   virtual std::map<std::string, std::string> FindFeedLinks(
       std::string_view provider, std::span<const std::string> event_ids) = 0;
 
-  // A parlay's audit events in id order: those under the games of its
-  // legs and those with no game.
+  // Returns a parlay's audit events in id order, found under the games of
+  // its legs and under no game.
   virtual std::vector<AuditEvent> ReadAudit(std::string_view parlay_id) = 0;
   virtual int64_t CountAudit() = 0;
   virtual std::vector<OutboxEvent> ReadOutbox(int64_t after_seq,

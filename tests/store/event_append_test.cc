@@ -43,7 +43,8 @@ TEST_P(EventAppendTest, AuditRowsComeBackInOrder) {
                "+100")})});
 
   // 64 rows to a statement on SQLite: two full statements and a rest.
-  // Leg rows name a game; parlay rows alternate between a game and none.
+  // Leg rows name a game, and parlay rows alternate between a game and
+  // none.
   constexpr int kEvents = 64 * 2 + 3;
   std::vector<AuditEvent> events;
   for (int i = 0; i < kEvents; ++i) {

@@ -67,7 +67,7 @@ void ExecuteSql(const std::string& path, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
-// The SQL that creates the schema as it was at `version`.
+// Returns the SQL that creates the schema as it was at `version`.
 std::string SchemaAt(int version) {
   std::string sql =
       "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
