@@ -121,13 +121,15 @@ int ImportNflCsvCommand(const std::string& db, const std::string& file,
 }
 
 int SettleCommand(const std::string& db, bool dry_run,
-                  const std::string& format, int batch_games, int max_games) {
+                  const std::string& format, int batch_games,
+                  int64_t transaction_legs, int max_games) {
   std::unique_ptr<Store> store = Open(db);
   SystemClock clock;
   Engine engine(*store, clock, LifecyclePolicyFromEnvironment());
   SettleOptions options;
   options.dry_run = dry_run;
   options.batch_games = batch_games;
+  options.transaction_legs = transaction_legs;
   options.max_games = max_games;
   options.fault_hook = SigkillHookFromEnvironment();
   SettleSummary summary = engine.SettleAll(options);

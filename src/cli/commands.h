@@ -42,8 +42,15 @@ int ImportParlaysCommand(const std::string& db,
                          bool skip_invalid);
 int ImportNflCsvCommand(const std::string& db, const std::string& file,
                         const std::string& teams, bool skip_invalid);
+// Legs a `settle` transaction settles before it commits. A pass is a bulk
+// job, so it commits rarely: each commit rewrites every page the
+// transaction touched, and a batch's parlays are spread over most pages of
+// their table. With SQLite, other writers wait for the commit.
+inline constexpr int64_t kDefaultTransactionLegs = 500'000;
+
 int SettleCommand(const std::string& db, bool dry_run,
-                  const std::string& format, int batch_games, int max_games);
+                  const std::string& format, int batch_games,
+                  int64_t transaction_legs, int max_games);
 int ParlaysCommand(const std::string& db, const std::string& status,
                    const std::string& account, int limit,
                    const std::string& format);

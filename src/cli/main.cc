@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   bool dry_run = false;
   std::string format = "text";
   int batch_games = 256;
+  int64_t transaction_legs = kDefaultTransactionLegs;
   int max_games = 0;
   CLI::App* settle = app.add_subcommand(
       "settle", "Settle every gradable game once and print a summary");
@@ -95,8 +96,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   settle->add_option("--batch-games", batch_games,
-                     "Games settled per transaction")
+                     "Games read, graded and written at a time")
       ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
+  settle->add_option("--transaction-legs", transaction_legs,
+                     "Commit once a transaction has settled this many legs "
+                     "(0: after every batch)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}))
       ->capture_default_str();
   settle->add_option("--max-games", max_games,
                      "Games settled in this pass (0: no limit)")
@@ -104,7 +110,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   settle->callback([&] {
     run = [&] {
-      return SettleCommand(db, dry_run, format, batch_games, max_games);
+      return SettleCommand(db, dry_run, format, batch_games,
+                           transaction_legs, max_games);
     };
   });
 

@@ -222,37 +222,35 @@ SettleSummary Engine::SettleGames(std::span<const std::string> game_ids,
                                   const SettleOptions& options) {
   auto started = std::chrono::steady_clock::now();
   SettleSummary summary;
-  size_t batch_size = static_cast<size_t>(std::max(1, options.batch_games));
-
-  for (size_t begin = 0; begin < game_ids.size(); begin += batch_size) {
-    auto batch = game_ids.subspan(
-        begin, std::min(batch_size, game_ids.size() - begin));
+  size_t begin = 0;
+  while (begin < game_ids.size()) {
+    size_t attempted = begin;
     try {
-      SettleBatch(batch, options, summary);
+      begin = SettleTransaction(game_ids, begin, options, summary, attempted);
       continue;
     } catch (const std::exception& error) {
-      if (batch.size() == 1) {
-        summary.failures.push_back({batch.front(), error.what()});
+      if (attempted - begin == 1) {
+        summary.failures.push_back({game_ids[begin], error.what()});
         spdlog::error("settlement failed, batch rolled back: game_id={} "
                       "error={}",
-                      batch.front(), error.what());
+                      game_ids[begin], error.what());
+        begin = attempted;
         continue;
       }
-      spdlog::warn("settlement batch of {} games failed, retrying game by "
-                   "game: {}",
-                   batch.size(), error.what());
+      spdlog::warn("settlement transaction of {} games failed, retrying "
+                   "game by game: {}",
+                   attempted - begin, error.what());
     }
-    // Retry one game per transaction so that one bad game cannot hold back
-    // the rest of its batch.
-    for (const std::string& game_id : batch) {
+    for (; begin < attempted; ++begin) {
+      size_t ignored = begin;
       try {
-        SettleBatch(std::span<const std::string>(&game_id, 1), options,
-                    summary);
+        SettleTransaction(game_ids.subspan(begin, 1), 0, options, summary,
+                          ignored);
       } catch (const std::exception& error) {
-        summary.failures.push_back({game_id, error.what()});
+        summary.failures.push_back({game_ids[begin], error.what()});
         spdlog::error("settlement failed, batch rolled back: game_id={} "
                       "error={}",
-                      game_id, error.what());
+                      game_ids[begin], error.what());
       }
     }
   }
@@ -278,17 +276,29 @@ SettleSummary Engine::VoidGame(std::string_view game_id,
   return summary;
 }
 
-void Engine::SettleBatch(std::span<const std::string> game_ids,
-                         const SettleOptions& options,
-                         SettleSummary& summary) {
-  SettleSummary batch;
+size_t Engine::SettleTransaction(std::span<const std::string> game_ids,
+                                 size_t begin, const SettleOptions& options,
+                                 SettleSummary& summary, size_t& attempted) {
+  const size_t batch_size =
+      static_cast<size_t>(std::max(1, options.batch_games));
+  SettleSummary settled;
   std::unique_ptr<Transaction> transaction = store_.Begin();
-  SettleInTransaction(*transaction, game_ids, options, batch);
-  Fault(options, "before_commit", game_ids);
-  if (options.dry_run) return MergeSummary(batch, summary);  // rolls back
-  transaction->Commit();
-  MergeSummary(batch, summary);
-  Fault(options, "committed", game_ids);
+  size_t end = begin;
+  do {
+    const size_t batch_end = std::min(end + batch_size, game_ids.size());
+    attempted = batch_end;
+    SettleInTransaction(*transaction,
+                        game_ids.subspan(end, batch_end - end), options,
+                        settled);
+    end = batch_end;
+  } while (end < game_ids.size() &&
+           settled.legs_settled() < options.transaction_legs);
+  const auto committed = game_ids.subspan(begin, end - begin);
+  Fault(options, "before_commit", committed);
+  if (!options.dry_run) transaction->Commit();  // a dry run rolls back
+  MergeSummary(settled, summary);
+  if (!options.dry_run) Fault(options, "committed", committed);
+  return end;
 }
 
 void Engine::SettleInTransaction(Transaction& transaction,
@@ -484,6 +494,8 @@ void Engine::SettleInTransaction(Transaction& transaction,
   }
   transaction.SetPendingLegs(still_pending);
   std::vector<bool> parlays_changed = transaction.SettleParlays(parlay_updates);
+  audit.reserve(audit.size() + parlay_updates.size());
+  outbox.reserve(outbox.size() + parlay_updates.size());
   for (size_t i = 0; i < parlay_updates.size(); ++i) {
     if (!parlays_changed[i]) continue;
     const ParlayUpdate& update = parlay_updates[i];

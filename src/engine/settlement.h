@@ -29,7 +29,12 @@ namespace parlay {
 inline constexpr std::string_view kRulesVersion = "1";
 
 struct SettleOptions {
-  int batch_games = 256;  // games per transaction
+  int batch_games = 256;  // games read, graded and written at a time
+  // A transaction commits after the batch that brings the legs it settled
+  // to at least this many; with 0, after every batch. Fewer commits write
+  // each touched page fewer times. Memory holds one batch either way, but
+  // the transaction keeps the write lock until it commits.
+  int64_t transaction_legs = 0;
   int max_games = 0;     // games per pass; 0 means no limit
   bool dry_run = false;  // grade and derive, then roll back
   // Called at named points of a batch ("legs_written", "parlays_written",
@@ -83,7 +88,9 @@ class Engine {
   // settles every gradable game with pending legs (up to max_games).
   SettleSummary SettleAll(const SettleOptions& options = {});
 
-  // Settles the given games, in batches. The pending legs of games
+  // Settles the given games, in batches (see SettleOptions). If a
+  // transaction fails, its games are retried one per transaction, so that
+  // one bad game cannot hold back the rest. The pending legs of games
   // postponed past the policy's limit are voided. Other games that are not
   // gradable or have no pending legs are skipped.
   SettleSummary SettleGames(std::span<const std::string> game_ids,
@@ -115,10 +122,14 @@ class Engine {
   SettleSummary ResettleGame(std::string_view game_id);
 
  private:
-  // Settles one batch of games in one transaction and adds what it
-  // committed to `summary`. Throws on any failure, having rolled back.
-  void SettleBatch(std::span<const std::string> game_ids,
-                   const SettleOptions& options, SettleSummary& summary);
+  // Settles batches of `game_ids` from `begin` in one transaction, until
+  // they reach options.transaction_legs, and adds what it committed to
+  // `summary`. Returns the end of the games it settled. Sets `attempted`
+  // to the end of the batches it began, also when it throws, having
+  // rolled back, on any failure.
+  size_t SettleTransaction(std::span<const std::string> game_ids,
+                           size_t begin, const SettleOptions& options,
+                           SettleSummary& summary, size_t& attempted);
 
   // Grades and writes inside `transaction`; adds to `summary`.
   void SettleInTransaction(Transaction& transaction,

@@ -138,11 +138,13 @@ TEST(MultiWorkerTest, FourWorkersSettleEachLegOnce) {
   PgConnection single(reference.url(), PgConnectionOptions{});
   ASSERT_GE(Count(db, "SELECT COUNT(*) FROM legs"), 200'000);
 
-  // Small batches make the workers contend for the same games.
+  // Small batches, each committed on its own, make the workers contend
+  // for the same games.
   std::vector<pid_t> workers;
   for (int i = 0; i < 4; ++i) {
     workers.push_back(Spawn(
-        {"--db", shared.url(), "settle", "--batch-games", "8"}, log));
+        {"--db", shared.url(), "settle", "--batch-games", "8",
+         "--transaction-legs", "0"}, log));
   }
   for (pid_t worker : workers) EXPECT_EQ(Wait(worker), 0) << ReadLog(log);
   ASSERT_EQ(RunToEnd({"--db", reference.url(), "settle"}, log), 0)
@@ -163,9 +165,13 @@ TEST(MultiWorkerTest, KilledWorkerLeavesNoPartialBatch) {
   PgConnection single(reference.url(), PgConnectionOptions{});
 
   pid_t victim =
-      Spawn({"--db", shared.url(), "settle", "--batch-games", "4"}, log);
+      Spawn({"--db", shared.url(), "settle", "--batch-games", "4",
+             "--transaction-legs", "0"},
+            log);
   pid_t survivor =
-      Spawn({"--db", shared.url(), "settle", "--batch-games", "4"}, log);
+      Spawn({"--db", shared.url(), "settle", "--batch-games", "4",
+             "--transaction-legs", "0"},
+            log);
   // Kill the first worker once it has committed some batches, so that it
   // dies with another in flight.
   const auto deadline =

@@ -159,6 +159,98 @@ TEST_P(SettlementTest, FailureMidBatchLeavesNoTrace) {
   EXPECT_EQ(Load("t-2").status, ParlayStatus::kLost);
 }
 
+// Five final games, g0 to g4 in settle order, each with one single-leg
+// parlay t0 to t4 on a home win.
+void AddFiveOneLegGames(Store& store) {
+  std::vector<Game> games;
+  std::vector<Parlay> parlays;
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = "g" + std::to_string(i);
+    games.push_back(MakeGame(id, "H" + id, "A" + id, 2, 1, GameStatus::kFinal,
+                             1000 + i));
+    parlays.push_back(MakeParlay(
+        "t" + std::to_string(i), 100, "USD",
+        {MakeLeg(0, id, Market::kMoneyline, Selection::kHome, "", "2.00")}));
+  }
+  store.UpsertGames(games);
+  store.InsertParlays(parlays);
+}
+
+TEST_P(SettlementTest, TransactionLegsGroupsBatches) {
+  AddFiveOneLegGames(*store_);
+  std::vector<std::vector<std::string>> commits;
+  SettleOptions options;
+  options.batch_games = 1;
+  options.transaction_legs = 3;
+  options.fault_hook = [&](std::string_view stage,
+                           std::span<const std::string> games) {
+    if (stage == "committed") commits.emplace_back(games.begin(), games.end());
+  };
+  Engine engine(*store_, clock_);
+  SettleSummary summary = engine.SettleAll(options);
+
+  // One leg per batch: the first transaction commits at its third leg, the
+  // second takes what is left.
+  ASSERT_EQ(commits.size(), 2u);
+  EXPECT_EQ(commits[0], (std::vector<std::string>{"g0", "g1", "g2"}));
+  EXPECT_EQ(commits[1], (std::vector<std::string>{"g3", "g4"}));
+  EXPECT_EQ(summary.legs_settled(), 5);
+  EXPECT_EQ(summary.parlays[ParlayStatus::kWon], 5);
+  EXPECT_EQ(summary.paid["USD"], 5 * 200);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Load("t" + std::to_string(i)).status, ParlayStatus::kWon) << i;
+  }
+}
+
+TEST_P(SettlementTest, BatchesCommitOneByOneWithoutTransactionLegs) {
+  AddFiveOneLegGames(*store_);
+  int commits = 0;
+  SettleOptions options;
+  options.batch_games = 2;
+  options.fault_hook = [&](std::string_view stage,
+                           std::span<const std::string>) {
+    if (stage == "committed") ++commits;
+  };
+  Engine engine(*store_, clock_);
+  EXPECT_EQ(engine.SettleAll(options).legs_settled(), 5);
+  EXPECT_EQ(commits, 3);  // g0 g1, g2 g3, g4
+}
+
+TEST_P(SettlementTest, FailedTransactionRetriesItsGamesOneByOne) {
+  AddFiveOneLegGames(*store_);
+  std::vector<std::vector<std::string>> commits;
+  SettleOptions options;
+  options.batch_games = 1;
+  options.transaction_legs = 10;
+  options.fault_hook = [&](std::string_view stage,
+                           std::span<const std::string> games) {
+    if (stage == "legs_written" && games.front() == "g2") {
+      throw std::runtime_error("injected fault");
+    }
+    if (stage == "committed") commits.emplace_back(games.begin(), games.end());
+  };
+  Engine engine(*store_, clock_);
+  SettleSummary summary = engine.SettleAll(options);
+
+  // The fault in g2's batch rolls back g0 and g1 too. They are settled
+  // again one per transaction; g2 fails alone, and g3 and g4 follow in a
+  // new transaction.
+  ASSERT_EQ(summary.failures.size(), 1u);
+  EXPECT_EQ(summary.failures[0].game_id, "g2");
+  ASSERT_EQ(commits.size(), 3u);
+  EXPECT_EQ(commits[0], (std::vector<std::string>{"g0"}));
+  EXPECT_EQ(commits[1], (std::vector<std::string>{"g1"}));
+  EXPECT_EQ(commits[2], (std::vector<std::string>{"g3", "g4"}));
+  EXPECT_EQ(summary.legs_settled(), 4);
+  EXPECT_EQ(Load("t2").status, ParlayStatus::kPending);
+  EXPECT_TRUE(store_->ReadAudit("t2").empty());
+  for (const char* id : {"t0", "t1", "t3", "t4"}) {
+    EXPECT_EQ(Load(id).status, ParlayStatus::kWon) << id;
+    EXPECT_EQ(store_->ReadAudit(id).size(), 2u) << id;
+  }
+  EXPECT_EQ(store_->ReadOutbox(0, 100).size(), 8u);
+}
+
 TEST_P(SettlementTest, LostLegLosesParlayWhilePending) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Home One", "Away One", 10, 20),

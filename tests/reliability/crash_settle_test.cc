@@ -248,13 +248,19 @@ TEST_P(CrashTest, SettleSurvivesSigkill) {
     }
     if (sizes.empty()) sizes.push_back(1);
     const int batch = sizes[random() % sizes.size()];
-    const std::vector<std::string> settle = {
-        "--db", target.url(), "settle", "--batch-games",
-        std::to_string(batch)};
+    std::vector<std::string> settle = {"--db", target.url(), "settle",
+                                       "--batch-games", std::to_string(batch)};
     std::map<std::string, std::string> environment;
     std::string point = "random moment";
     std::chrono::microseconds delay = std::chrono::seconds(60);
-    if (random() % 2 == 0) {
+    // A chosen point counts batches, so each batch commits on its own. A
+    // random moment may also fall in a transaction of several batches.
+    int64_t transaction_legs = 0;
+    const bool at_chosen_point = random() % 2 == 0;
+    if (!at_chosen_point && random() % 2 == 0) transaction_legs = 2'000;
+    settle.push_back("--transaction-legs");
+    settle.push_back(std::to_string(transaction_legs));
+    if (at_chosen_point) {
       const int64_t batches = (pending_games + batch - 1) / batch;
       const int64_t highest = std::max<int64_t>(1, batches / (kills_left + 1));
       const std::string stage = stages[random() % stages.size()];
@@ -272,7 +278,8 @@ TEST_P(CrashTest, SettleSurvivesSigkill) {
           20'000 + static_cast<int64_t>(share(random) * 1e6));
     }
     std::cout << "settle run: " << pending_games << " games pending, batch "
-              << batch << ", kill at " << point << " "
+              << batch << ", transaction legs " << transaction_legs
+              << ", kill at " << point << " "
               << (environment.empty()
                       ? std::to_string(delay.count() / 1000) + " ms"
                       : environment["PARLAY_TEST_SIGKILL_AT"])
