@@ -120,6 +120,10 @@ int ImportNflCsvCommand(const std::string& db, const std::string& file,
   return kExitOk;
 }
 
+int64_t DefaultTransactionLegs(const std::string& db) {
+  return IsPostgresUrl(db) ? 0 : kSqliteTransactionLegs;
+}
+
 int SettleCommand(const std::string& db, bool dry_run,
                   const std::string& format, int batch_games,
                   int64_t transaction_legs, int max_games) {

@@ -42,11 +42,17 @@ int ImportParlaysCommand(const std::string& db,
                          bool skip_invalid);
 int ImportNflCsvCommand(const std::string& db, const std::string& file,
                         const std::string& teams, bool skip_invalid);
-// Legs a `settle` transaction settles before it commits. A pass is a bulk
-// job, so it commits rarely: each commit rewrites every page the
-// transaction touched, and a batch's parlays are spread over most pages of
-// their table. With SQLite, other writers wait for the commit.
-inline constexpr int64_t kDefaultTransactionLegs = 500'000;
+// Legs a `settle` transaction settles on SQLite before it commits. A pass
+// is a bulk job, so it commits rarely there: each commit rewrites every
+// page the transaction touched, and a batch's parlays are spread over most
+// pages of their table. Other writers wait for the commit.
+inline constexpr int64_t kSqliteTransactionLegs = 500'000;
+
+// Returns the --transaction-legs default for the database `db`:
+// kSqliteTransactionLegs on SQLite, and 0 (commit every batch) on
+// PostgreSQL, where a transaction of many batches was slower because the
+// row versions it leaves cannot be pruned until it ends.
+int64_t DefaultTransactionLegs(const std::string& db);
 
 int SettleCommand(const std::string& db, bool dry_run,
                   const std::string& format, int batch_games,

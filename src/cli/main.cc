@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/feed_commands.h"
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
   bool dry_run = false;
   std::string format = "text";
   int batch_games = 256;
-  int64_t transaction_legs = kDefaultTransactionLegs;
+  std::optional<int64_t> transaction_legs;
   int max_games = 0;
   CLI::App* settle = app.add_subcommand(
       "settle", "Settle every gradable game once and print a summary");
@@ -101,17 +102,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   settle->add_option("--transaction-legs", transaction_legs,
                      "Commit once a transaction has settled this many legs "
-                     "(0: after every batch)")
-      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}))
-      ->capture_default_str();
+                     "(0: after every batch; default 500000 on SQLite, 0 on "
+                     "PostgreSQL)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));
   settle->add_option("--max-games", max_games,
                      "Games settled in this pass (0: no limit)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   settle->callback([&] {
     run = [&] {
-      return SettleCommand(db, dry_run, format, batch_games,
-                           transaction_legs, max_games);
+      return SettleCommand(
+          db, dry_run, format, batch_games,
+          transaction_legs.value_or(DefaultTransactionLegs(db)), max_games);
     };
   });
 
