@@ -6,13 +6,10 @@
 #include <chrono>
 #include <compare>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <span>
 #include <tuple>
 #include <unordered_map>
-
-#include "rules/money.h"
 
 namespace parlay {
 
@@ -81,66 +78,6 @@ void AddAttention(const std::string& game_id, SettleSummary& summary) {
   if (std::find(games.begin(), games.end(), game_id) == games.end()) {
     games.push_back(game_id);
   }
-}
-
-// Writes an outbox payload, a flat JSON object, directly into a string,
-// because building nlohmann::json objects took longer than grading. Callers
-// add keys in alphabetical order, as nlohmann::json writes them, so the
-// text is the same.
-class PayloadWriter {
- public:
-  PayloadWriter& Add(std::string_view key, std::string_view text) {
-    Key(key);
-    for (char c : text) {
-      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
-          static_cast<unsigned char>(c) >= 0x7f) {
-        // Escapes are left to the library. Bytes that are not UTF-8 become
-        // U+FFFD rather than an exception: a stored text that slipped past
-        // input checks must not stop every settlement of its game.
-        out_ += nlohmann::json(std::string(text))
-                    .dump(-1, ' ', false,
-                          nlohmann::json::error_handler_t::replace);
-        return *this;
-      }
-    }
-    out_ += '"';
-    out_ += text;
-    out_ += '"';
-    return *this;
-  }
-
-  PayloadWriter& Add(std::string_view key, int64_t number) {
-    Key(key);
-    out_ += std::to_string(number);
-    return *this;
-  }
-
-  PayloadWriter& Add(std::string_view key, std::optional<int> number) {
-    if (!number) {
-      Key(key);
-      out_ += "null";
-      return *this;
-    }
-    return Add(key, int64_t{*number});
-  }
-
-  std::string Finish() {
-    out_ += '}';
-    return std::move(out_);
-  }
-
- private:
-  void Key(std::string_view key) {
-    out_ += out_.size() == 1 ? "\"" : ",\"";
-    out_ += key;
-    out_ += "\":";
-  }
-
-  std::string out_ = "{";
-};
-
-std::string FormatForCurrency(int64_t minor, const std::string& currency) {
-  return FormatAmount(minor, CurrencyExponent(currency).value_or(0));
 }
 
 void MergeSummary(const SettleSummary& from, SettleSummary& into) {
@@ -369,11 +306,8 @@ void Engine::SettleInTransaction(Transaction& transaction,
 
   // Step 2: write the legs that are still pending; collect their parlays.
   std::vector<bool> legs_changed = transaction.SettleLegs(leg_updates);
-  const std::string settled_at = FormatIso8601(now);
   std::vector<AuditEvent> audit;
-  std::vector<OutboxEvent> outbox;
   audit.reserve(leg_updates.size());
-  outbox.reserve(leg_updates.size());
   // Ids point into leg_updates, and each list is sorted below. The parlay
   // lists keep an entry for each settled or lost leg, with its game, so
   // that a parlay's audit row can name one. graded_games is deduplicated.
@@ -404,19 +338,6 @@ void Engine::SettleInTransaction(Transaction& transaction,
     event.at = now;
     event.rules_version = kRulesVersion;
     audit.push_back(std::move(event));
-
-    std::string payload = PayloadWriter()
-                              .Add("away_score", leg.away_score)
-                              .Add("game_id", leg.game_id)
-                              .Add("home_score", leg.home_score)
-                              .Add("leg_index", int64_t{leg.index})
-                              .Add("parlay_id", leg.parlay_id)
-                              .Add("reason", leg.reason)
-                              .Add("settled_at", settled_at)
-                              .Add("status", ToString(leg.status))
-                              .Finish();
-    outbox.push_back({0, "leg_settled", leg.parlay_id, leg.index,
-                      std::move(payload), now});
   }
   std::sort(settled_leg_parlays.begin(), settled_leg_parlays.end());
   for (const ParlayGame& entry : settled_leg_parlays) {
@@ -495,7 +416,6 @@ void Engine::SettleInTransaction(Transaction& transaction,
   transaction.SetPendingLegs(still_pending);
   std::vector<bool> parlays_changed = transaction.SettleParlays(parlay_updates);
   audit.reserve(audit.size() + parlay_updates.size());
-  outbox.reserve(outbox.size() + parlay_updates.size());
   for (size_t i = 0; i < parlay_updates.size(); ++i) {
     if (!parlays_changed[i]) continue;
     const ParlayUpdate& update = parlay_updates[i];
@@ -521,26 +441,20 @@ void Engine::SettleInTransaction(Transaction& transaction,
     event.at = now;
     event.rules_version = kRulesVersion;
     audit.push_back(std::move(event));
-
-    std::string payload =
-        PayloadWriter()
-            .Add("currency", parlay.currency)
-            .Add("parlay_id", parlay.id)
-            .Add("payout", FormatForCurrency(update.outcome.payout_minor,
-                                             parlay.currency))
-            .Add("payout_minor", update.outcome.payout_minor)
-            .Add("settled_at", settled_at)
-            .Add("stake", FormatForCurrency(parlay.stake_minor,
-                                            parlay.currency))
-            .Add("status", ToString(update.outcome.status))
-            .Finish();
-    outbox.push_back(
-        {0, "parlay_settled", parlay.id, -1, std::move(payload), now});
   }
   Fault(options, "parlays_written", game_ids);
 
-  // Step 4: audit and outbox rows, in the same transaction.
+  // Step 4: audit rows, then an outbox event for each, in the same
+  // transaction. An event refers to its audit row instead of copying the
+  // row's fields, and reads build its payload from the row.
   transaction.AppendAudit(audit);
+  std::vector<OutboxEvent> outbox;
+  outbox.reserve(audit.size());
+  for (const AuditEvent& event : audit) {
+    const char* type = event.entity == "leg" ? "leg_settled" : "parlay_settled";
+    outbox.push_back(
+        {0, type, event.parlay_id, event.leg_index, "", event.at, event.id});
+  }
   transaction.AppendOutbox(outbox);
 }
 

@@ -107,7 +107,7 @@ void SetSettlement(RouteContext& context, const httplib::Request& request,
     {
       auto store = context.write_stores.Acquire();
       std::unique_ptr<Transaction> transaction = store->Begin();
-      transaction->AppendAudit(std::span<const AuditEvent>(&event, 1));
+      transaction->AppendAudit(std::span<AuditEvent>(&event, 1));
       transaction->Commit();
     }
     context.worker.SetEnabled(requested);

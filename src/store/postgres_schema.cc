@@ -174,6 +174,13 @@ CREATE INDEX settlement_events_by_game
 DROP INDEX settlement_events_by_parlay;
 )sql";
 
+// Settled leg and parlay events refer to their audit row instead of
+// copying its fields into a payload. Older rows keep their payload and no
+// event_id.
+constexpr std::string_view kOutboxEventIdV7 = R"sql(
+ALTER TABLE outbox ADD COLUMN event_id BIGINT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kWorkerHeartbeatsV2},
@@ -181,6 +188,7 @@ constexpr Migration kMigrations[] = {
     {4, kActivityV4},
     {5, kPendingLegsV5},
     {6, kAuditByGameV6},
+    {7, kOutboxEventIdV7},
 };
 
 }  // namespace

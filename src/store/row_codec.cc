@@ -3,6 +3,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "rules/money.h"
+#include "util/time.h"
+
 namespace parlay {
 namespace {
 
@@ -12,7 +15,119 @@ constexpr Period kStoredPeriods[] = {
     Period::kQuarter2,   Period::kQuarter3,  Period::kQuarter4,
 };
 
+// Writes a flat JSON object directly into a string, because building
+// nlohmann::json objects took longer than grading. Callers add keys in
+// alphabetical order, as nlohmann::json writes them, so the text is the
+// same.
+class PayloadWriter {
+ public:
+  PayloadWriter& Add(std::string_view key, std::string_view text) {
+    Key(key);
+    for (char c : text) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+          static_cast<unsigned char>(c) >= 0x7f) {
+        // Escapes are left to the library. Bytes that are not UTF-8 become
+        // U+FFFD rather than an exception: a stored text that slipped past
+        // input checks must not stop every read of the outbox.
+        out_ += nlohmann::json(std::string(text))
+                    .dump(-1, ' ', false,
+                          nlohmann::json::error_handler_t::replace);
+        return *this;
+      }
+    }
+    out_ += '"';
+    out_ += text;
+    out_ += '"';
+    return *this;
+  }
+
+  PayloadWriter& Add(std::string_view key, int64_t number) {
+    Key(key);
+    out_ += std::to_string(number);
+    return *this;
+  }
+
+  PayloadWriter& Add(std::string_view key, std::optional<int> number) {
+    if (!number) {
+      Key(key);
+      out_ += "null";
+      return *this;
+    }
+    return Add(key, int64_t{*number});
+  }
+
+  std::string Finish() {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  void Key(std::string_view key) {
+    out_ += out_.size() == 1 ? "\"" : ",\"";
+    out_ += key;
+    out_ += "\":";
+  }
+
+  std::string out_ = "{";
+};
+
+std::string FormatForCurrency(int64_t minor, std::string_view currency) {
+  return FormatAmount(minor, CurrencyExponent(currency).value_or(0));
+}
+
 }  // namespace
+
+std::string LegSettledPayload(const AuditEvent& leg) {
+  return PayloadWriter()
+      .Add("away_score", leg.away_score)
+      .Add("game_id", leg.game_id)
+      .Add("home_score", leg.home_score)
+      .Add("leg_index", int64_t{leg.leg_index})
+      .Add("parlay_id", leg.parlay_id)
+      .Add("reason", leg.reason)
+      .Add("settled_at", FormatIso8601(leg.at))
+      .Add("status", leg.new_status)
+      .Finish();
+}
+
+std::string ParlaySettledPayload(const AuditEvent& parlay,
+                                 std::string_view currency,
+                                 int64_t stake_minor) {
+  const int64_t payout = parlay.payout_minor.value_or(0);
+  return PayloadWriter()
+      .Add("currency", currency)
+      .Add("parlay_id", parlay.parlay_id)
+      .Add("payout", FormatForCurrency(payout, currency))
+      .Add("payout_minor", payout)
+      .Add("settled_at", FormatIso8601(parlay.at))
+      .Add("stake", FormatForCurrency(stake_minor, currency))
+      .Add("status", parlay.new_status)
+      .Finish();
+}
+
+void BuildPayload(OutboxEvent& event, const OutboxSource& source) {
+  if (!source.audit) {
+    throw StoreError("outbox event " + std::to_string(event.seq) +
+                     " refers to audit row " + std::to_string(event.event_id) +
+                     ", which is missing; restore settlement_events from a "
+                     "backup, since events are built from it");
+  }
+  if (event.type == "leg_settled") {
+    event.payload = LegSettledPayload(*source.audit);
+  } else if (event.type == "parlay_settled" && source.stake_minor) {
+    event.payload = ParlaySettledPayload(*source.audit, source.currency,
+                                         *source.stake_minor);
+  } else if (event.type == "parlay_settled") {
+    throw StoreError("outbox event " + std::to_string(event.seq) +
+                     " refers to parlay \"" + event.parlay_id +
+                     "\", which is missing; restore it from a backup");
+  } else {
+    throw StoreError("corrupt row: outbox event " +
+                     std::to_string(event.seq) + " of type \"" + event.type +
+                     "\" has an event_id, which only leg_settled and "
+                     "parlay_settled events have");
+  }
+}
 
 std::optional<int64_t> Widen(std::optional<int> value) {
   if (!value) return std::nullopt;

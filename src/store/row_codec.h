@@ -99,6 +99,41 @@ PeriodScores ParsePeriodResults(const std::string& text);
 // compares it with the text it last settled on to find score corrections.
 std::string ResultText(const Game& game);
 
+// The outbox read, shared by both stores: each event after $1, at most $2,
+// with the audit row it refers to (from column 7, in the order of the
+// stores' audit readers) and, for a parlay event, the parlay's currency
+// and stake (columns 20 and 21). Placeholders() adapts it for SQLite.
+inline constexpr char kReadOutboxSql[] =
+    "SELECT o.seq, o.type, o.parlay_id, o.leg_index, o.payload, "
+    "o.created_at, o.event_id, e.id, e.entity, e.parlay_id, e.leg_index, "
+    "e.game_id, e.old_status, e.new_status, e.payout_minor, e.home_score, "
+    "e.away_score, e.reason, e.at, e.rules_version, p.currency, "
+    "p.stake_minor FROM outbox o LEFT JOIN settlement_events e "
+    "ON e.id = o.event_id LEFT JOIN parlays p ON o.event_id IS NOT NULL AND "
+    "o.leg_index = -1 AND p.id = o.parlay_id WHERE o.seq > $1 ORDER BY "
+    "o.seq LIMIT $2";
+
+// The columns kReadOutboxSql reads for an event after the outbox row itself.
+struct OutboxSource {
+  std::optional<AuditEvent> audit;  // empty if no audit row has event_id
+  std::string currency;             // of a parlay event's parlay
+  std::optional<int64_t> stake_minor;
+};
+
+// Returns the payload of a leg_settled event, built from the leg's audit
+// row: a JSON object with its keys in the order nlohmann::json writes them.
+std::string LegSettledPayload(const AuditEvent& leg);
+
+// Returns the payload of a parlay_settled event, built from the parlay's
+// audit row and its currency and stake.
+std::string ParlaySettledPayload(const AuditEvent& parlay,
+                                 std::string_view currency,
+                                 int64_t stake_minor);
+
+// Sets the payload of an event written with an event_id from `source`.
+// Throws StoreError if its audit row or parlay is gone.
+void BuildPayload(OutboxEvent& event, const OutboxSource& source);
+
 // Settlement activity statements, shared by both stores. Placeholders are
 // written as `$N` and become `?N` for SQLite through Placeholders().
 // The upserts add to an existing row, so concurrent workers never lose an

@@ -111,21 +111,22 @@ Parlay ReadParlay(const SqliteStatement& row) {
   return parlay;
 }
 
-AuditEvent ReadAuditEvent(const SqliteStatement& row) {
+// Reads an audit row whose columns start at `first`.
+AuditEvent ReadAuditEvent(const SqliteStatement& row, int first = 0) {
   AuditEvent event;
-  event.id = row.Int(0);
-  event.entity = row.Text(1);
-  event.parlay_id = row.Text(2);
-  event.leg_index = static_cast<int>(row.Int(3));
-  event.game_id = row.Text(4);
-  event.old_status = row.Text(5);
-  event.new_status = row.Text(6);
-  event.payout_minor = row.OptionalInt(7);
-  event.home_score = OptionalScore(row, 8);
-  event.away_score = OptionalScore(row, 9);
-  event.reason = row.Text(10);
-  event.at = row.Int(11);
-  event.rules_version = row.Text(12);
+  event.id = row.Int(first);
+  event.entity = row.Text(first + 1);
+  event.parlay_id = row.Text(first + 2);
+  event.leg_index = static_cast<int>(row.Int(first + 3));
+  event.game_id = row.Text(first + 4);
+  event.old_status = row.Text(first + 5);
+  event.new_status = row.Text(first + 6);
+  event.payout_minor = row.OptionalInt(first + 7);
+  event.home_score = OptionalScore(row, first + 8);
+  event.away_score = OptionalScore(row, first + 9);
+  event.reason = row.Text(first + 10);
+  event.at = row.Int(first + 11);
+  event.rules_version = row.Text(first + 12);
   return event;
 }
 
@@ -365,39 +366,55 @@ class SqliteTransaction final : public Transaction {
     return changed;
   }
 
-  void AppendAudit(std::span<const AuditEvent> events) override {
+  void AppendAudit(std::span<AuditEvent> events) override {
+    if (events.empty()) return;
+    // Ids go on from the AUTOINCREMENT sequence, so that the outbox rows
+    // written next can refer to them. The write lock this transaction
+    // holds keeps other writers from taking the same ids.
+    auto& last = db_.Prepare(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = "
+        "'settlement_events'), 0), coalesce((SELECT max(id) FROM "
+        "settlement_events), 0))");
+    last.Step();
+    int64_t id = last.Int(0);
+    last.Reset();
+    for (AuditEvent& event : events) event.id = ++id;
     RunWithValues(
-        "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
+        "INSERT INTO settlement_events (id, entity, parlay_id, leg_index, "
         "game_id, old_status, new_status, payout_minor, home_score, "
         "away_score, reason, at, rules_version) VALUES ",
-        12, events,
+        13, std::span<const AuditEvent>(events),
         [](SqliteStatement& insert, int first, const AuditEvent& event) {
-          insert.Bind(first, event.entity)
-              .Bind(first + 1, event.parlay_id)
-              .Bind(first + 2, int64_t{event.leg_index})
-              .Bind(first + 3, event.game_id)
-              .Bind(first + 4, event.old_status)
-              .Bind(first + 5, event.new_status)
-              .Bind(first + 6, event.payout_minor)
-              .Bind(first + 7, Widen(event.home_score))
-              .Bind(first + 8, Widen(event.away_score))
-              .Bind(first + 9, event.reason)
-              .Bind(first + 10, event.at)
-              .Bind(first + 11, event.rules_version);
+          insert.Bind(first, event.id)
+              .Bind(first + 1, event.entity)
+              .Bind(first + 2, event.parlay_id)
+              .Bind(first + 3, int64_t{event.leg_index})
+              .Bind(first + 4, event.game_id)
+              .Bind(first + 5, event.old_status)
+              .Bind(first + 6, event.new_status)
+              .Bind(first + 7, event.payout_minor)
+              .Bind(first + 8, Widen(event.home_score))
+              .Bind(first + 9, Widen(event.away_score))
+              .Bind(first + 10, event.reason)
+              .Bind(first + 11, event.at)
+              .Bind(first + 12, event.rules_version);
         });
   }
 
   void AppendOutbox(std::span<const OutboxEvent> events) override {
     RunWithValues(
         "INSERT INTO outbox (type, parlay_id, leg_index, payload, "
-        "created_at) VALUES ",
-        5, events,
+        "created_at, event_id) VALUES ",
+        6, events,
         [](SqliteStatement& insert, int first, const OutboxEvent& event) {
           insert.Bind(first, event.type)
               .Bind(first + 1, event.parlay_id)
               .Bind(first + 2, int64_t{event.leg_index})
               .Bind(first + 3, event.payload)
-              .Bind(first + 4, event.created_at);
+              .Bind(first + 4, event.created_at)
+              .Bind(first + 5, event.event_id != 0
+                                   ? std::optional<int64_t>(event.event_id)
+                                   : std::nullopt);
         });
   }
 
@@ -915,9 +932,7 @@ class SqliteStore final : public Store {
 
   std::vector<OutboxEvent> ReadOutbox(int64_t after_seq, int limit) override {
     std::vector<OutboxEvent> events;
-    auto& select = db_.Prepare(
-        "SELECT seq, type, parlay_id, leg_index, payload, created_at FROM "
-        "outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    auto& select = db_.Prepare(Placeholders(kReadOutboxSql));
     select.Bind(1, after_seq).Bind(2, int64_t{limit});
     while (select.Step()) {
       OutboxEvent event;
@@ -927,6 +942,16 @@ class SqliteStore final : public Store {
       event.leg_index = static_cast<int>(select.Int(3));
       event.payload = select.Text(4);
       event.created_at = select.Int(5);
+      event.event_id = select.OptionalInt(6).value_or(0);
+      if (event.event_id != 0) {
+        OutboxSource source;
+        if (!select.IsNull(7)) source.audit = ReadAuditEvent(select, 7);
+        if (!select.IsNull(21)) {
+          source.currency = select.Text(20);
+          source.stake_minor = select.Int(21);
+        }
+        BuildPayload(event, source);
+      }
       events.push_back(std::move(event));
     }
     return events;

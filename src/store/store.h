@@ -145,8 +145,13 @@ struct OutboxEvent {
   std::string type;
   std::string parlay_id;
   int leg_index = -1;
+  // Empty when written with event_id: ReadOutbox then builds it from that
+  // audit row (see LegSettledPayload and ParlaySettledPayload).
   std::string payload;
   int64_t created_at = 0;
+  // The audit row of a leg_settled or parlay_settled event written without
+  // its payload, or 0. The outbox then stores no copy of the row's fields.
+  int64_t event_id = 0;
 };
 
 // A write transaction. Destroying it without Commit() rolls it back.
@@ -199,7 +204,9 @@ class Transaction {
   virtual std::vector<bool> SettleParlays(
       std::span<const ParlayUpdate> updates) = 0;
 
-  virtual void AppendAudit(std::span<const AuditEvent> events) = 0;
+  // Inserts audit rows and sets each event's id, increasing in the order
+  // given.
+  virtual void AppendAudit(std::span<AuditEvent> events) = 0;
   virtual void AppendOutbox(std::span<const OutboxEvent> events) = 0;
 
   // Marks a game cancelled with the operator's reason.
@@ -379,6 +386,9 @@ class Store {
   // its legs and under no game.
   virtual std::vector<AuditEvent> ReadAudit(std::string_view parlay_id) = 0;
   virtual int64_t CountAudit() = 0;
+  // Returns up to `limit` outbox events after `after_seq`, in seq order,
+  // each with its payload. Throws StoreError if the audit row an event
+  // refers to is gone.
   virtual std::vector<OutboxEvent> ReadOutbox(int64_t after_seq,
                                               int limit) = 0;
 

@@ -199,6 +199,15 @@ void ExpectAuditMatchesSettled(DatabaseProbe& db, const std::string& when) {
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM outbox"),
             legs_settled + parlays_settled)
       << when;
+  // Each event refers to the audit row of its own transition and stores no
+  // copy of it.
+  EXPECT_EQ(db.Count("SELECT COUNT(*) FROM outbox o JOIN settlement_events e "
+                     "ON e.id = o.event_id AND e.parlay_id = o.parlay_id AND "
+                     "e.leg_index = o.leg_index WHERE o.payload = '' AND "
+                     "o.type = CASE e.entity WHEN 'leg' THEN 'leg_settled' "
+                     "ELSE 'parlay_settled' END"),
+            legs_settled + parlays_settled)
+      << when;
 }
 
 }  // namespace parlay::reliability

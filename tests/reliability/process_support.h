@@ -81,7 +81,8 @@ class DatabaseProbe {
 };
 
 // Checks the invariant of every committed state: each settled leg and
-// parlay has one audit row and one outbox event, and no others exist.
+// parlay has one audit row and one outbox event that refers to it, and no
+// others exist.
 // `when` names the moment in failure messages.
 void ExpectAuditMatchesSettled(DatabaseProbe& db, const std::string& when);
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,8 @@ TEST_P(EventAppendTest, AuditRowsComeBackInOrder) {
     if (i > 0) {
       EXPECT_LT(read[i - 1].id, read[i].id);
     }
+    // AppendAudit set the ids the rows were stored with.
+    EXPECT_EQ(read[i].id, written[i < 5 ? i : i + 1].id);
     EXPECT_EQ(read[i].entity, events[i].entity);
     EXPECT_EQ(read[i].leg_index, events[i].leg_index);
     EXPECT_EQ(read[i].game_id, events[i].game_id);
@@ -129,6 +132,114 @@ TEST_P(EventAppendTest, OutboxEventsComeBackInOrder) {
     EXPECT_EQ(read[i].leg_index, events[i].leg_index);
     EXPECT_EQ(read[i].payload, events[i].payload);
     EXPECT_EQ(read[i].created_at, events[i].created_at);
+  }
+}
+
+TEST_P(EventAppendTest, AuditIdsIncreaseAcrossTransactions) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+  AuditEvent event;
+  event.entity = "parlay";
+  event.parlay_id = "p-1";
+  event.old_status = "PENDING";
+  event.new_status = "LOST";
+  event.reason = "r";
+  event.rules_version = "1";
+
+  std::vector<AuditEvent> first(2, event);
+  std::vector<AuditEvent> second(3, event);
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  transaction->AppendAudit(first);
+  transaction->Commit();
+  transaction = store->Begin();
+  transaction->AppendAudit(second);
+  transaction->Commit();
+
+  std::vector<int64_t> ids;
+  for (const AuditEvent& appended : first) ids.push_back(appended.id);
+  for (const AuditEvent& appended : second) ids.push_back(appended.id);
+  EXPECT_GT(ids[0], 0);
+  for (size_t i = 1; i < ids.size(); ++i) {
+    EXPECT_LT(ids[i - 1], ids[i]) << i;
+  }
+  EXPECT_EQ(store->CountAudit(), 5);
+}
+
+// Settled events written with an event_id get their payload from the audit
+// row and the parlay when read. The expected text is built here from the
+// values written, with nlohmann::json.
+TEST_P(EventAppendTest, OutboxBuildsPayloadFromAuditRow) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+  store->UpsertGames(std::vector<Game>{
+      MakeGame("g-0", "H0", "A0", std::nullopt, std::nullopt)});
+  store->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "p-1", 1234, "USD",
+      {MakeLeg(0, "g-0", Market::kMoneyline, Selection::kHome, "", "+100")})});
+
+  std::vector<AuditEvent> audit(2);
+  audit[0].entity = "leg";
+  audit[0].parlay_id = "p-1";
+  audit[0].leg_index = 0;
+  audit[0].game_id = "g-0";
+  audit[0].old_status = "PENDING";
+  audit[0].new_status = "WON";
+  audit[0].home_score = 3;
+  audit[0].away_score = 1;
+  audit[0].reason = kAwkward;
+  audit[0].at = 1'700'000'000;
+  audit[0].rules_version = "1";
+  audit[1] = audit[0];
+  audit[1].entity = "parlay";
+  audit[1].leg_index = -1;
+  audit[1].payout_minor = 2468;
+  audit[1].home_score.reset();
+  audit[1].away_score.reset();
+  audit[1].reason = "derived from 1 leg";
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  transaction->AppendAudit(audit);
+  transaction->AppendOutbox(std::vector<OutboxEvent>{
+      {0, "leg_settled", "p-1", 0, "", 1'700'000'000, audit[0].id},
+      {0, "parlay_settled", "p-1", -1, "", 1'700'000'000, audit[1].id}});
+  transaction->Commit();
+
+  const nlohmann::json leg = {
+      {"away_score", 1},       {"game_id", "g-0"},
+      {"home_score", 3},       {"leg_index", 0},
+      {"parlay_id", "p-1"},    {"reason", kAwkward},
+      {"settled_at", "2023-11-14T22:13:20Z"}, {"status", "WON"}};
+  const nlohmann::json parlay = {
+      {"currency", "USD"},    {"parlay_id", "p-1"},
+      {"payout", "24.68"},    {"payout_minor", 2468},
+      {"settled_at", "2023-11-14T22:13:20Z"}, {"stake", "12.34"},
+      {"status", "WON"}};
+  std::vector<OutboxEvent> read = store->ReadOutbox(0, 10);
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].payload, leg.dump());
+  EXPECT_EQ(read[0].event_id, audit[0].id);
+  EXPECT_EQ(read[1].payload, parlay.dump());
+  EXPECT_EQ(read[1].event_id, audit[1].id);
+}
+
+TEST_P(EventAppendTest, OutboxEventWithoutAuditRowFails) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  transaction->AppendOutbox(std::vector<OutboxEvent>{
+      {0, "leg_settled", "p-1", 0, "", 1'700'000'000, 424242}});
+  transaction->Commit();
+
+  try {
+    store->ReadOutbox(0, 10);
+    FAIL() << "read an event whose audit row is missing";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("refers to audit row 424242, "
+                                             "which is missing"),
+              std::string::npos)
+        << error.what();
   }
 }
 

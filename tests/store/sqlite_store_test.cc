@@ -145,6 +145,40 @@ TEST(SqliteStoreTest, UpgradeKeepsAuditRowsWithoutGame) {
   EXPECT_LT(audit[0].id, audit[1].id);
 }
 
+TEST(SqliteStoreTest, UpgradeKeepsStoredOutboxPayloads) {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  // Before events referred to audit rows, each stored its payload.
+  std::string sql = SchemaAt(7);
+  sql +=
+      "INSERT INTO settlement_events (entity, parlay_id, leg_index, "
+      "game_id, old_status, new_status, reason, at, rules_version) VALUES "
+      "('leg', 'p1', 0, 'g1', 'PENDING', 'WON', 'leg p1', 1, 'r');"
+      "INSERT INTO outbox (type, parlay_id, leg_index, payload, created_at) "
+      "VALUES ('leg_settled', 'p1', 0, '{\"status\":\"WON\"}', 1);";
+  ExecuteSql(path, sql);
+
+  std::unique_ptr<Store> store = OpenSqliteStore(path);
+  EXPECT_EQ(store->Migrate(), SqliteMigrations().back().version);
+  std::vector<OutboxEvent> read = store->ReadOutbox(0, 10);
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].payload, "{\"status\":\"WON\"}");
+  EXPECT_EQ(read[0].event_id, 0);
+
+  // New audit rows are numbered after the old one.
+  std::vector<AuditEvent> events(1);
+  events[0].entity = "parlay";
+  events[0].parlay_id = "p1";
+  events[0].old_status = "PENDING";
+  events[0].new_status = "WON";
+  events[0].reason = "parlay p1";
+  events[0].rules_version = "r";
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  transaction->AppendAudit(events);
+  transaction->Commit();
+  EXPECT_EQ(events[0].id, 2);
+}
+
 TEST(SqliteStoreTest, RefusesNewerSchema) {
   testing::TempDir dir;
   const std::string path = dir.File("newer.db");
