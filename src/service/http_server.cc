@@ -98,8 +98,12 @@ void HttpServer::Configure() {
                                    std::exception_ptr thrown) {
     std::string message = "unknown exception";
     bool store_failure = false;
+    bool corrupt_data = false;
     try {
       std::rethrow_exception(thrown);
+    } catch (const CorruptDataError& error) {
+      message = error.what();
+      corrupt_data = true;
     } catch (const StoreError& error) {
       message = error.what();
       store_failure = true;
@@ -112,7 +116,10 @@ void HttpServer::Configure() {
               {"path", request.path},
               {"route", CurrentRoute()},
               {"error", message}});
-    if (store_failure) {
+    if (corrupt_data) {
+      // Retrying cannot help, and the message names only row ids.
+      SendError(response, 500, "corrupt_data", message);
+    } else if (store_failure) {
       SendError(response, 503, "unavailable",
                 "the database could not complete the request; retry later");
     } else {

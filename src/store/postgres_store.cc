@@ -942,7 +942,12 @@ class PostgresStore final : public Store {
           source.currency = rows.Text(row, 20);
           source.stake_minor = rows.Int(row, 21);
         }
-        BuildPayload(event, source);
+        try {
+          BuildPayload(event, source);
+        } catch (const CorruptDataError&) {
+          if (events.empty()) throw;
+          break;  // the next read starts at this event and throws
+        }
       }
       events.push_back(std::move(event));
     }

@@ -107,10 +107,11 @@ std::string ParlaySettledPayload(const AuditEvent& parlay,
 
 void BuildPayload(OutboxEvent& event, const OutboxSource& source) {
   if (!source.audit) {
-    throw StoreError("outbox event " + std::to_string(event.seq) +
-                     " refers to audit row " + std::to_string(event.event_id) +
-                     ", which is missing; restore settlement_events from a "
-                     "backup, since events are built from it");
+    throw CorruptDataError(
+        "outbox event " + std::to_string(event.seq) + " refers to audit row " +
+        std::to_string(event.event_id) +
+        ", which is missing; restore settlement_events from a backup, since "
+        "events are built from it");
   }
   if (event.type == "leg_settled") {
     event.payload = LegSettledPayload(*source.audit);
@@ -118,14 +119,15 @@ void BuildPayload(OutboxEvent& event, const OutboxSource& source) {
     event.payload = ParlaySettledPayload(*source.audit, source.currency,
                                          *source.stake_minor);
   } else if (event.type == "parlay_settled") {
-    throw StoreError("outbox event " + std::to_string(event.seq) +
-                     " refers to parlay \"" + event.parlay_id +
-                     "\", which is missing; restore it from a backup");
+    throw CorruptDataError("outbox event " + std::to_string(event.seq) +
+                           " refers to parlay \"" + event.parlay_id +
+                           "\", which is missing; restore it from a backup");
   } else {
-    throw StoreError("corrupt row: outbox event " +
-                     std::to_string(event.seq) + " of type \"" + event.type +
-                     "\" has an event_id, which only leg_settled and "
-                     "parlay_settled events have");
+    throw CorruptDataError("corrupt row: outbox event " +
+                           std::to_string(event.seq) + " of type \"" +
+                           event.type +
+                           "\" has an event_id, which only leg_settled and "
+                           "parlay_settled events have");
   }
 }
 

@@ -81,8 +81,8 @@ template <typename Enum, typename Parser>
 Enum ParseColumn(const std::string& text, Parser parse, const char* what) {
   std::optional<Enum> value = parse(text);
   if (!value) {
-    throw StoreError(std::string("corrupt row: unknown ") + what + " \"" +
-                     text + "\"");
+    throw CorruptDataError(std::string("corrupt row: unknown ") + what +
+                           " \"" + text + "\"");
   }
   return *value;
 }
@@ -100,9 +100,10 @@ PeriodScores ParsePeriodResults(const std::string& text);
 std::string ResultText(const Game& game);
 
 // The outbox read, shared by both stores: each event after $1, at most $2,
-// with the audit row it refers to (from column 7, in the order of the
-// stores' audit readers) and, for a parlay event, the parlay's currency
-// and stake (columns 20 and 21). Placeholders() adapts it for SQLite.
+// with the audit row it refers to and, for a parlay event, the parlay's
+// currency and stake. The audit row starts at column 7, in the order of
+// the stores' audit readers; currency and stake are columns 20 and 21.
+// Placeholders() adapts the read for SQLite.
 inline constexpr char kReadOutboxSql[] =
     "SELECT o.seq, o.type, o.parlay_id, o.leg_index, o.payload, "
     "o.created_at, o.event_id, e.id, e.entity, e.parlay_id, e.leg_index, "
@@ -131,7 +132,7 @@ std::string ParlaySettledPayload(const AuditEvent& parlay,
                                  int64_t stake_minor);
 
 // Sets the payload of an event written with an event_id from `source`.
-// Throws StoreError if its audit row or parlay is gone.
+// Throws CorruptDataError if its audit row or parlay is gone.
 void BuildPayload(OutboxEvent& event, const OutboxSource& source);
 
 // Settlement activity statements, shared by both stores. Placeholders are

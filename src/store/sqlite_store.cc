@@ -950,7 +950,12 @@ class SqliteStore final : public Store {
           source.currency = select.Text(20);
           source.stake_minor = select.Int(21);
         }
-        BuildPayload(event, source);
+        try {
+          BuildPayload(event, source);
+        } catch (const CorruptDataError&) {
+          if (events.empty()) throw;
+          break;  // the next read starts at this event and throws
+        }
       }
       events.push_back(std::move(event));
     }

@@ -29,6 +29,14 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A StoreError for stored rows that the schema or each other rule out,
+// such as an event whose audit row was deleted. Retrying cannot help; the
+// message names the rows and what to restore.
+class CorruptDataError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // A pending leg with what grading needs.
 struct PendingLeg {
   std::string parlay_id;
@@ -387,8 +395,9 @@ class Store {
   virtual std::vector<AuditEvent> ReadAudit(std::string_view parlay_id) = 0;
   virtual int64_t CountAudit() = 0;
   // Returns up to `limit` outbox events after `after_seq`, in seq order,
-  // each with its payload. Throws StoreError if the audit row an event
-  // refers to is gone.
+  // each with its payload. An event whose audit row or parlay is gone ends
+  // the page early, so that the events before it can be read. Throws
+  // CorruptDataError when it is the first event of the page.
   virtual std::vector<OutboxEvent> ReadOutbox(int64_t after_seq,
                                               int limit) = 0;
 

@@ -131,6 +131,36 @@ TEST_P(ApiTest, EventsInOrderAfterSequence) {
   EXPECT_EQ(limited.body["events"].size(), 1u);
 }
 
+// An event whose audit row is gone ends its page, and reading from it
+// is an error that names it, not one a client should retry.
+TEST_P(ApiTest, EventWithoutAuditRowIsCorruptData) {
+  Start(BaseConfig());
+  {
+    std::unique_ptr<Store> store = OpenStore();
+    std::unique_ptr<Transaction> transaction = store->Begin();
+    transaction->AppendOutbox(std::vector<OutboxEvent>{
+        {0, "parlay_corrected", "t-1", -1, R"({"n":1})", 1'700'000'000},
+        {0, "leg_settled", "t-1", 0, "", 1'700'000'000, 999'999}});
+    transaction->Commit();
+  }
+
+  Reply first = Get("/v1/events?after=0");
+  ASSERT_EQ(first.status, 200) << first.text;
+  ASSERT_EQ(first.body["events"].size(), 1u);
+  EXPECT_EQ(first.body["events"][0]["payload"]["n"], 1);
+  const int64_t last = first.body["next_after"];
+
+  Reply broken = Get("/v1/events?after=" + std::to_string(last));
+  EXPECT_EQ(broken.status, 500);
+  EXPECT_EQ(broken.body["error"]["code"], "corrupt_data");
+  const std::string message = broken.body["error"]["message"].is_string()
+                                  ? broken.body["error"]["message"]
+                                  : "";
+  EXPECT_NE(message.find("refers to audit row 999999, which is missing"),
+            std::string::npos)
+      << message;
+}
+
 struct ErrorCase {
   const char* name;
   const char* method;
