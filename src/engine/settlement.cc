@@ -229,7 +229,8 @@ size_t Engine::SettleTransaction(std::span<const std::string> game_ids,
                         settled);
     end = batch_end;
   } while (end < game_ids.size() &&
-           settled.legs_settled() < options.transaction_legs);
+           (options.dry_run ||
+            settled.legs_settled() < options.transaction_legs));
   const auto committed = game_ids.subspan(begin, end - begin);
   Fault(options, "before_commit", committed);
   if (!options.dry_run) transaction->Commit();  // a dry run rolls back

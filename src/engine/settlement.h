@@ -36,7 +36,10 @@ struct SettleOptions {
   // the transaction keeps the write lock until it commits.
   int64_t transaction_legs = 0;
   int max_games = 0;     // games per pass; 0 means no limit
-  bool dry_run = false;  // grade and derive, then roll back
+  // Grade and derive the whole pass in one transaction, so that a parlay
+  // whose legs fall in different batches is counted as a real pass would,
+  // then roll back.
+  bool dry_run = false;
   // Called at named points of a batch ("legs_written", "parlays_written",
   // "before_commit", and "committed" after a successful commit) with the
   // batch's game ids. A test makes it throw to simulate a failure there,

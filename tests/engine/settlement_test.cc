@@ -417,6 +417,29 @@ TEST_P(SettlementTest, DryRunWritesNothing) {
   EXPECT_TRUE(store_->ReadOutbox(0, 10).empty());
 }
 
+// A parlay whose legs fall in different batches still counts in a dry
+// run, as it would in a real pass.
+TEST_P(SettlementTest, DryRunCountsParlaysAcrossBatches) {
+  store_->UpsertGames(std::vector<Game>{
+      MakeGame("g1", "Home One", "Away One", 3, 0, GameStatus::kFinal, 100),
+      MakeGame("g2", "Home Two", "Away Two", 0, 3, GameStatus::kFinal, 200)});
+  store_->InsertParlays(std::vector<Parlay>{MakeParlay(
+      "t-1", 1000, "USD",
+      {MakeLeg(0, "g1", Market::kMoneyline, Selection::kHome, "", "2.00"),
+       MakeLeg(1, "g2", Market::kMoneyline, Selection::kAway, "", "2.00")})});
+  Engine engine(*store_, clock_);
+  SettleOptions options;
+  options.dry_run = true;
+  options.batch_games = 1;
+  SettleSummary summary = engine.SettleAll(options);
+
+  EXPECT_EQ(summary.legs_settled(), 2);
+  EXPECT_EQ(summary.parlays[ParlayStatus::kWon], 1);
+  EXPECT_EQ(summary.paid["USD"], 4000);
+  EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
+  EXPECT_EQ(store_->CountAudit(), 0);
+}
+
 TEST_P(SettlementTest, AuditAndOutboxRecordTransitions) {
   store_->UpsertGames(std::vector<Game>{
       MakeGame("g1", "Kansas City Chiefs", "Detroit Lions", 20, 21)});
