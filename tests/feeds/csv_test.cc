@@ -91,7 +91,7 @@ TEST(CsvTest, UnterminatedQuote) {
 TEST(CsvTest, InvalidUtf8RowRejected) {
   // 0xFF never occurs in UTF-8; "\xC3\xA9" is a valid e-acute.
   const CsvTable table =
-      ParseCsv("a,b\nok,Atl\xC3\xA9tico\nx,bad\xFF\xFEbytes\ny,z\n");
+      ParseCsv("a,b\nok,Atl\xC3\xA9tico\nx,bad\xFF\xFE" "bytes\ny,z\n");
   ASSERT_EQ(table.errors.size(), 1u);
   EXPECT_EQ(table.errors[0].line, 3);
   EXPECT_EQ(table.errors[0].message,

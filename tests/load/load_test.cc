@@ -6,8 +6,7 @@
 //
 // Bounded by time and by request count. The defaults suit CI (about 20 s
 // of load on 20,000 parlays); the long run sets
-//   PARLAY_LOAD_SECONDS=600 PARLAY_LOAD_PARLAYS=100000 \
-//     build/tests/load_tests
+//   PARLAY_LOAD_SECONDS=600 PARLAY_LOAD_PARLAYS=100000 build/tests/load_tests
 // PARLAY_LOAD_THREADS (default 6) sets the client threads and
 // PARLAY_LOAD_MAX_REQUESTS (default 1000000) the request limit.
 
