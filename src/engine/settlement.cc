@@ -218,6 +218,9 @@ size_t Engine::SettleTransaction(std::span<const std::string> game_ids,
                                  SettleSummary& summary, size_t& attempted) {
   const size_t batch_size =
       static_cast<size_t>(std::max(1, options.batch_games));
+  // Set before Begin(), so that a transaction that cannot begin still
+  // counts its first batch as attempted, and the caller moves on.
+  attempted = std::min(begin + batch_size, game_ids.size());
   SettleSummary settled;
   std::unique_ptr<Transaction> transaction = store_.Begin();
   size_t end = begin;

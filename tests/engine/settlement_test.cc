@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "service/failing_store.h"
 #include "store/store.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
@@ -415,6 +416,29 @@ TEST_P(SettlementTest, DryRunWritesNothing) {
   EXPECT_EQ(Load("t-1").status, ParlayStatus::kPending);
   EXPECT_EQ(store_->CountAudit(), 0);
   EXPECT_TRUE(store_->ReadOutbox(0, 10).empty());
+}
+
+// A transaction that cannot begin fails its games one by one, and the
+// pass goes on to the end instead of trying the same batch again.
+TEST_P(SettlementTest, BeginFailureFailsEachGame) {
+  AddFiveOneLegGames(*store_);
+  testing::StoreFaults faults;
+  testing::FailingStore failing(database_.Open(), faults);
+  faults.begin = true;
+  SettleOptions options;
+  options.batch_games = 2;
+  options.transaction_legs = 100;
+  SettleSummary summary = Engine(failing, clock_).SettleAll(options);
+
+  ASSERT_EQ(summary.failures.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(summary.failures[i].game_id, "g" + std::to_string(i));
+    EXPECT_NE(summary.failures[i].error.find("database is locked"),
+              std::string::npos)
+        << summary.failures[i].error;
+  }
+  EXPECT_EQ(summary.legs_settled(), 0);
+  EXPECT_EQ(Load("t0").status, ParlayStatus::kPending);
 }
 
 // A parlay whose legs fall in different batches still counts in a dry

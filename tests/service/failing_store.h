@@ -16,6 +16,7 @@ namespace parlay::testing {
 struct StoreFaults {
   std::atomic<bool> find_games{false};      // FindGamesToSettle throws
   std::atomic<bool> read_heartbeat{false};  // ReadHeartbeat throws
+  std::atomic<bool> begin{false};           // Begin throws
 };
 
 class FailingStore final : public Store {
@@ -97,7 +98,12 @@ class FailingStore final : public Store {
   std::vector<OutboxEvent> ReadOutbox(int64_t after_seq, int limit) override {
     return real_->ReadOutbox(after_seq, limit);
   }
-  std::unique_ptr<Transaction> Begin() override { return real_->Begin(); }
+  std::unique_ptr<Transaction> Begin() override {
+    if (faults_.begin) {
+      throw StoreError("sqlite: database is locked (injected)");
+    }
+    return real_->Begin();
+  }
   void WriteHeartbeat(const WorkerHeartbeat& heartbeat) override {
     real_->WriteHeartbeat(heartbeat);
   }
