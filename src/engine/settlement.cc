@@ -159,6 +159,13 @@ SettleSummary Engine::SettleGames(std::span<const std::string> game_ids,
                                   const SettleOptions& options) {
   auto started = std::chrono::steady_clock::now();
   SettleSummary summary;
+  auto record_failure = [&](const std::string& game_id,
+                            const std::exception& error) {
+    summary.failures.push_back({game_id, error.what()});
+    spdlog::error("settlement failed, batch rolled back: game_id={} error={}",
+                  game_id, error.what());
+  };
+
   size_t begin = 0;
   while (begin < game_ids.size()) {
     size_t attempted = begin;
@@ -167,10 +174,7 @@ SettleSummary Engine::SettleGames(std::span<const std::string> game_ids,
       continue;
     } catch (const std::exception& error) {
       if (attempted - begin == 1) {
-        summary.failures.push_back({game_ids[begin], error.what()});
-        spdlog::error("settlement failed, batch rolled back: game_id={} "
-                      "error={}",
-                      game_ids[begin], error.what());
+        record_failure(game_ids[begin], error);
         begin = attempted;
         continue;
       }
@@ -184,10 +188,7 @@ SettleSummary Engine::SettleGames(std::span<const std::string> game_ids,
         SettleTransaction(game_ids.subspan(begin, 1), 0, options, summary,
                           ignored);
       } catch (const std::exception& error) {
-        summary.failures.push_back({game_ids[begin], error.what()});
-        spdlog::error("settlement failed, batch rolled back: game_id={} "
-                      "error={}",
-                      game_ids[begin], error.what());
+        record_failure(game_ids[begin], error);
       }
     }
   }

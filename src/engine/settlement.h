@@ -36,9 +36,9 @@ struct SettleOptions {
   // the transaction keeps the write lock until it commits.
   int64_t transaction_legs = 0;
   int max_games = 0;     // games per pass; 0 means no limit
-  // Grade and derive the whole pass in one transaction, so that a parlay
-  // whose legs fall in different batches is counted as a real pass would,
-  // then roll back.
+  // A dry run grades and derives the whole pass in one transaction, then
+  // rolls back. So a parlay whose legs fall in different batches is
+  // counted as a real pass would count it.
   bool dry_run = false;
   // Called at named points of a batch ("legs_written", "parlays_written",
   // "before_commit", and "committed" after a successful commit) with the
@@ -127,9 +127,9 @@ class Engine {
  private:
   // Settles batches of `game_ids` from `begin` in one transaction, until
   // they reach options.transaction_legs, and adds what it committed to
-  // `summary`. Returns the end of the games it settled. Sets `attempted`
-  // to the end of the batches it began, also when it throws, having
-  // rolled back, on any failure.
+  // `summary`. Returns the end of the games it settled, and sets
+  // `attempted` to the end of the batches it began. Throws on any failure,
+  // having rolled back, with `attempted` set as well.
   size_t SettleTransaction(std::span<const std::string> game_ids,
                            size_t begin, const SettleOptions& options,
                            SettleSummary& summary, size_t& attempted);
