@@ -127,42 +127,51 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
   router.Get("/health/settlement", [&context](const httplib::Request&,
                                               httplib::Response& response) {
     const WorkerStatus worker = context.worker.Status();
-    std::optional<WorkerHeartbeat> beat;
-    std::vector<WorkerHeartbeat> others;
-    std::optional<std::string> error;
-    try {
-      // One read for this worker's heartbeat and the others'.
-      auto store = context.health_stores.Acquire();
-      for (WorkerHeartbeat& other : store->ListHeartbeats()) {
-        if (other.worker_id == context.worker.id()) {
-          beat = std::move(other);
-        } else {
-          others.push_back(std::move(other));
-        }
-      }
-    } catch (const std::exception& failure) {
-      error = std::string("reading the heartbeat failed: ") + failure.what();
-      LogEvent(spdlog::level::err, "health_check_failed",
-               "settlement health check failed",
-               {{"worker_id", context.worker.id()}, {"error", *error}});
-    }
     const int64_t now_ms = context.clock.NowMillis();
+    // One read for this worker's heartbeat and the others', shared by the
+    // requests of the next second (service/heartbeat_cache.h).
+    const std::shared_ptr<const HeartbeatRead> read =
+        context.heartbeats.Get(now_ms, worker.heartbeats_written, [&context] {
+          try {
+            return context.health_stores.Acquire()->ListHeartbeats();
+          } catch (const std::exception& failure) {
+            LogEvent(spdlog::level::err, "health_check_failed",
+                     "settlement health check failed",
+                     {{"worker_id", context.worker.id()},
+                      {"error", std::string("reading the heartbeat failed: ") +
+                                    failure.what()}});
+            throw;
+          }
+        });
+    std::optional<WorkerHeartbeat> beat;
+    std::vector<const WorkerHeartbeat*> others;
+    for (const WorkerHeartbeat& stored : read->beats) {
+      if (stored.worker_id == context.worker.id()) {
+        beat = stored;
+      } else {
+        others.push_back(&stored);
+      }
+    }
+    std::optional<std::string> error;
+    if (read->error) {
+      error = "reading the heartbeat failed: " + *read->error;
+    }
     SettlementHealth health = EvaluateSettlementHealth(
         worker, beat, error, now_ms, context.config.stale_seconds);
     // Workers sharing the database, each as its own heartbeat reports it.
     ordered_json other_workers = ordered_json::array();
-    for (const WorkerHeartbeat& other : others) {
+    for (const WorkerHeartbeat* other : others) {
       other_workers.push_back(
-          {{"worker_id", other.worker_id},
-           {"last_beat", MillisToIso(other.beat_at_ms)},
+          {{"worker_id", other->worker_id},
+           {"last_beat", MillisToIso(other->beat_at_ms)},
            {"seconds_since_beat",
-            std::round(static_cast<double>(now_ms - other.beat_at_ms) /
+            std::round(static_cast<double>(now_ms - other->beat_at_ms) /
                        100.0) /
                 10.0},
            {"meta",
-            {{"parlays_settled", other.last_parlays_settled},
-             {"parlays_won", other.last_parlays_won},
-             {"parlays_lost", other.last_parlays_lost}}}});
+            {{"parlays_settled", other->last_parlays_settled},
+             {"parlays_won", other->last_parlays_won},
+             {"parlays_lost", other->last_parlays_lost}}}});
     }
     health.body["other_workers"] = other_workers;
     response.status = health.http_status;

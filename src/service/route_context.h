@@ -7,6 +7,7 @@
 
 #include "service/config.h"
 #include "service/feed_pollers.h"
+#include "service/heartbeat_cache.h"
 #include "service/metrics.h"
 #include "service/store_pool.h"
 #include "service/worker.h"
@@ -29,6 +30,8 @@ struct RouteContext {
   StorePool& health_stores;
   // The score feed pollers, for their counters in /metrics.
   const FeedPollers& feeds;
+  // The last read of the heartbeats, for /health/settlement.
+  HeartbeatCache heartbeats;
   // Serializes flips of the settlement flag with their audit rows.
   std::mutex flag_mutex;
 };

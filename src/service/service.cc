@@ -93,6 +93,7 @@ void Service::Start() {
                                   *write_stores_,
                                   *health_stores_,
                                   *feeds_,
+                                  {},
                                   {}});
   http_ = std::make_unique<HttpServer>(*context_);
   worker_->Start();

@@ -110,6 +110,7 @@ void SettlementWorker::Start() {
   heartbeat_.beat_at_ms = heartbeat_.started_at_ms;
   store_->WriteHeartbeat(heartbeat_);
   last_heartbeat_ms_ = heartbeat_.beat_at_ms;
+  heartbeats_written_++;
 
   if (!enabled_) {
     LogEvent(spdlog::level::warn, "settlement_disabled",
@@ -175,6 +176,7 @@ WorkerStatus SettlementWorker::Status() const {
   status.breaker = breaker_.Snapshot();
   const int64_t beat = last_heartbeat_ms_;
   if (beat >= 0) status.last_heartbeat_ms = beat;
+  status.heartbeats_written = heartbeats_written_;
   status.cycles = cycles_;
   return status;
 }
@@ -559,6 +561,7 @@ void SettlementWorker::WriteHeartbeat(const CycleReport* report) {
   try {
     store_->WriteHeartbeat(heartbeat_);
     last_heartbeat_ms_ = heartbeat_.beat_at_ms;
+    heartbeats_written_++;
   } catch (const std::exception& error) {
     metrics_.AddError("heartbeat");
     LogEvent(spdlog::level::err, "heartbeat_failed",

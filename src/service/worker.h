@@ -113,6 +113,9 @@ struct WorkerStatus {
   bool enabled = false;
   BreakerSnapshot breaker;
   std::optional<int64_t> last_heartbeat_ms;  // Unix ms of the last written
+  // Heartbeats written so far; it changes whenever the stored heartbeat
+  // does, even when the clock has not moved.
+  int64_t heartbeats_written = 0;
   int64_t cycles = 0;
 };
 
@@ -201,6 +204,7 @@ class SettlementWorker {
   std::atomic<bool> running_{false};
   std::atomic<bool> stop_flag_{false};  // read between batches
   std::atomic<int64_t> last_heartbeat_ms_{-1};
+  std::atomic<int64_t> heartbeats_written_{0};
   std::atomic<int64_t> cycles_{0};
 
   mutable std::mutex mutex_;

@@ -226,6 +226,62 @@ TEST_P(HealthTest, AnswersWhileWriteLockIsHeld) {
   EXPECT_GE(Metric("parlay_settlement_pending_legs"), 0);
 }
 
+TEST_P(HealthTest, OneHeartbeatReadServesASecond) {
+  Start(BaseConfig());
+  Reply first = Get("/health/settlement");
+  ASSERT_EQ(first.status, 200) << first.text;
+
+  // Another worker's heartbeat and a failing database show up once the
+  // last read is more than a second old, not before.
+  WorkerHeartbeat other;
+  other.worker_id = "host-b-4242";
+  other.started_at_ms = clock_.NowMillis();
+  other.beat_at_ms = clock_.NowMillis();
+  OpenStore()->WriteHeartbeat(other);
+  faults_.read_heartbeat = true;
+  clock_.Advance(1'000);
+  Reply reused = Get("/health/settlement");
+  EXPECT_EQ(reused.status, 200) << reused.text;
+  EXPECT_EQ(reused.body["other_workers"].size(), 0u) << reused.text;
+  // The age is worked out at the request, not at the read.
+  EXPECT_EQ(reused.body["heartbeat"]["seconds_since_beat"], 1.0);
+
+  clock_.Advance(1);
+  Reply failed = Get("/health/settlement");
+  EXPECT_EQ(failed.status, 503) << failed.text;
+  EXPECT_EQ(failed.body["status"], "error");
+
+  faults_.read_heartbeat = false;
+  clock_.Advance(1'001);
+  Reply listed = Get("/health/settlement");
+  EXPECT_EQ(listed.status, 200) << listed.text;
+  ASSERT_EQ(listed.body["other_workers"].size(), 1u) << listed.text;
+  EXPECT_EQ(listed.body["other_workers"][0]["worker_id"], "host-b-4242");
+}
+
+TEST_P(HealthTest, OwnHeartbeatShowsAtOnce) {
+  Start(BaseConfig());
+  Reply before = Get("/health/settlement");
+  ASSERT_EQ(before.status, 200) << before.text;
+  ASSERT_EQ(before.body["heartbeat"]["meta"]["parlays_settled"], 0);
+  std::unique_ptr<Store> store = OpenStore();
+  store->UpsertGames(std::vector<Game>{testing::MakeGame(
+      "g-now", "Home Team", "Away Team", 20, 10, GameStatus::kFinal)});
+  store->InsertParlays(std::vector<Parlay>{testing::MakeParlay(
+      "p-now", 1000, "USD",
+      {testing::MakeLeg(0, "g-now", Market::kMoneyline, Selection::kHome, "",
+                        "-110")})});
+
+  // The cycle's heartbeat is read again even though the clock has not
+  // moved since the last read.
+  ASSERT_EQ(Post("/v1/admin/settle", "", Admin()).status, 200);
+  Reply after = Get("/health/settlement");
+  EXPECT_EQ(after.status, 200) << after.text;
+  EXPECT_EQ(after.body["heartbeat"]["meta"]["parlays_settled"], 1)
+      << after.text;
+  EXPECT_EQ(after.body["heartbeat"]["meta"]["parlays_won"], 1);
+}
+
 // The status precedence, without a server.
 TEST(SettlementHealthTest, FirstMatchingStatusWins) {
   service::WorkerStatus worker;
