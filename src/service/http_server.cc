@@ -136,8 +136,13 @@ void HttpServer::Configure() {
                     .count();
       request_started.reset();
     }
-    const std::string route = CurrentRoute();
+    const std::string& route = CurrentRoute();
     context_.metrics.AddHttpRequest(route, response.status, seconds);
+    const bool slow = seconds >= kSlowRequestSeconds;
+    if (!slow && !LogEnabled(spdlog::level::debug)) {
+      SetCurrentRoute("unmatched");
+      return;
+    }
     nlohmann::ordered_json fields = {
         {"method", request.method},
         {"path", request.path},
@@ -145,7 +150,7 @@ void HttpServer::Configure() {
         {"status", response.status},
         {"duration_ms", static_cast<int64_t>(seconds * 1000)},
         {"remote_addr", request.remote_addr}};
-    if (seconds >= kSlowRequestSeconds) {
+    if (slow) {
       LogEvent(spdlog::level::warn, "slow_request", "slow HTTP request",
                fields);
     } else {

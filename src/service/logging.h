@@ -25,6 +25,10 @@ namespace parlay::service {
 void SetUpServiceLogging(LogFormat format, const std::string& level,
                          const std::string& secret);
 
+// Whether LogEvent at `level` writes anything, so that callers on hot
+// paths can skip building the fields.
+bool LogEnabled(spdlog::level::level_enum level);
+
 // Logs one event through spdlog's default logger. `fields` is a JSON object
 // of ids and counts; in text format they follow the message as key=value.
 void LogEvent(

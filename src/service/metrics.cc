@@ -282,11 +282,30 @@ void ServiceMetrics::ObserveFinalToSettled(double seconds) {
 
 void ServiceMetrics::AddHttpRequest(std::string_view route, int status,
                                     double duration_seconds) {
-  http_requests_
-      .Add({{"route", std::string(route)}, {"code", std::to_string(status)}})
-      .Increment();
-  http_duration_.Add({{"route", std::string(route)}}, kDurationBuckets)
-      .Observe(duration_seconds);
+  std::string key(route);
+  key += ' ';
+  key += std::to_string(status);
+  HttpSeries series{};
+  bool found = false;
+  {
+    std::shared_lock lock(http_series_mutex_);
+    const auto it = http_series_.find(key);
+    if (it != http_series_.end()) {
+      series = it->second;
+      found = true;
+    }
+  }
+  if (!found) {
+    std::lock_guard lock(http_series_mutex_);
+    // Family::Add returns the existing series when another thread added it.
+    series.requests = &http_requests_.Add(
+        {{"route", std::string(route)}, {"code", std::to_string(status)}});
+    series.duration =
+        &http_duration_.Add({{"route", std::string(route)}}, kDurationBuckets);
+    http_series_.emplace(std::move(key), series);
+  }
+  series.requests->Increment();
+  series.duration->Observe(duration_seconds);
 }
 
 void ServiceMetrics::AddFeedProvider(std::string_view provider) {

@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -104,6 +105,16 @@ class ServiceMetrics {
   prometheus::Family<prometheus::Counter>& staked_;
   prometheus::Family<prometheus::Counter>& paid_;
   prometheus::Gauge& workers_active_;
+
+  // The request counter and duration histogram of each route and status,
+  // keyed by route + ' ' + status, so that a request finds its series
+  // under a shared lock instead of the family's mutex and label maps.
+  struct HttpSeries {
+    prometheus::Counter* requests;
+    prometheus::Histogram* duration;
+  };
+  std::shared_mutex http_series_mutex_;
+  std::map<std::string, HttpSeries, std::less<>> http_series_;
 
   std::mutex feed_mutex_;
   // The pollers' totals already added to the feed counters, by provider.
