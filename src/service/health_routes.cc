@@ -1,6 +1,10 @@
 #include "service/health_routes.h"
 
 #include <cmath>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "service/logging.h"
 #include "util/time.h"
@@ -36,6 +40,97 @@ void ReadAttentionAndWorkers(RouteContext& context, ScrapeValues& values) {
              "for /metrics failed",
              {{"error", error.what()}});
   }
+}
+
+// One /health/settlement response and everything it was built from. The
+// body depends only on these. Requests arriving in the same millisecond
+// with the same worker state and heartbeat read get the same bytes, which
+// under load spares most of them building and serializing the JSON.
+struct SettlementResponse {
+  std::shared_ptr<const HeartbeatRead> read;
+  WorkerStatus worker;
+  int64_t now_ms = 0;
+  int http_status = 200;
+  std::string body;
+};
+
+bool SameInputs(const SettlementResponse& built, const HeartbeatRead& read,
+                const WorkerStatus& worker, int64_t now_ms) {
+  const BreakerSnapshot& then = built.worker.breaker;
+  const BreakerSnapshot& now = worker.breaker;
+  return built.read.get() == &read && built.now_ms == now_ms &&
+         built.worker.enabled == worker.enabled &&
+         built.worker.running == worker.running && then.state == now.state &&
+         then.consecutive_errors == now.consecutive_errors &&
+         then.opened_at_ms == now.opened_at_ms;
+}
+
+// Thread-safe.
+class LastSettlementResponse {
+ public:
+  // The last response when it was built from the same inputs, or null.
+  std::shared_ptr<const SettlementResponse> Find(const HeartbeatRead& read,
+                                                 const WorkerStatus& worker,
+                                                 int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    if (last_ != nullptr && SameInputs(*last_, read, worker, now_ms)) {
+      return last_;
+    }
+    return nullptr;
+  }
+
+  void Keep(std::shared_ptr<const SettlementResponse> built) {
+    std::lock_guard lock(mutex_);
+    last_ = std::move(built);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const SettlementResponse> last_;  // guarded by mutex_
+};
+
+std::shared_ptr<const SettlementResponse> BuildSettlementResponse(
+    RouteContext& context, const WorkerStatus& worker,
+    std::shared_ptr<const HeartbeatRead> read, int64_t now_ms) {
+  std::optional<WorkerHeartbeat> beat;
+  std::vector<const WorkerHeartbeat*> others;
+  for (const WorkerHeartbeat& stored : read->beats) {
+    if (stored.worker_id == context.worker.id()) {
+      beat = stored;
+    } else {
+      others.push_back(&stored);
+    }
+  }
+  std::optional<std::string> error;
+  if (read->error) {
+    error = "reading the heartbeat failed: " + *read->error;
+  }
+  SettlementHealth health = EvaluateSettlementHealth(
+      worker, beat, error, now_ms, context.config.stale_seconds);
+  // Workers sharing the database, each as its own heartbeat reports it.
+  ordered_json other_workers = ordered_json::array();
+  for (const WorkerHeartbeat* other : others) {
+    other_workers.push_back(
+        {{"worker_id", other->worker_id},
+         {"last_beat", MillisToIso(other->beat_at_ms)},
+         {"seconds_since_beat",
+          std::round(static_cast<double>(now_ms - other->beat_at_ms) /
+                     100.0) /
+              10.0},
+         {"meta",
+          {{"parlays_settled", other->last_parlays_settled},
+           {"parlays_won", other->last_parlays_won},
+           {"parlays_lost", other->last_parlays_lost}}}});
+  }
+  health.body["other_workers"] = other_workers;
+
+  auto built = std::make_shared<SettlementResponse>();
+  built->read = std::move(read);
+  built->worker = worker;
+  built->now_ms = now_ms;
+  built->http_status = health.http_status;
+  built->body = health.body.dump();
+  return built;
 }
 
 }  // namespace
@@ -124,13 +219,16 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
     }
   });
 
-  router.Get("/health/settlement", [&context](const httplib::Request&,
-                                              httplib::Response& response) {
+  // Built once per millisecond at most; see SettlementResponse.
+  auto last_response = std::make_shared<LastSettlementResponse>();
+  router.Get("/health/settlement", [&context, last_response](
+                                       const httplib::Request&,
+                                       httplib::Response& response) {
     const WorkerStatus worker = context.worker.Status();
     const int64_t now_ms = context.clock.NowMillis();
     // One read for this worker's heartbeat and the others', shared by the
     // requests of the next second (service/heartbeat_cache.h).
-    const std::shared_ptr<const HeartbeatRead> read =
+    std::shared_ptr<const HeartbeatRead> read =
         context.heartbeats.Get(now_ms, worker.heartbeats_written, [&context] {
           try {
             return context.health_stores.Acquire()->ListHeartbeats();
@@ -143,39 +241,14 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
             throw;
           }
         });
-    std::optional<WorkerHeartbeat> beat;
-    std::vector<const WorkerHeartbeat*> others;
-    for (const WorkerHeartbeat& stored : read->beats) {
-      if (stored.worker_id == context.worker.id()) {
-        beat = stored;
-      } else {
-        others.push_back(&stored);
-      }
+    std::shared_ptr<const SettlementResponse> built =
+        last_response->Find(*read, worker, now_ms);
+    if (built == nullptr) {
+      built = BuildSettlementResponse(context, worker, std::move(read), now_ms);
+      last_response->Keep(built);
     }
-    std::optional<std::string> error;
-    if (read->error) {
-      error = "reading the heartbeat failed: " + *read->error;
-    }
-    SettlementHealth health = EvaluateSettlementHealth(
-        worker, beat, error, now_ms, context.config.stale_seconds);
-    // Workers sharing the database, each as its own heartbeat reports it.
-    ordered_json other_workers = ordered_json::array();
-    for (const WorkerHeartbeat* other : others) {
-      other_workers.push_back(
-          {{"worker_id", other->worker_id},
-           {"last_beat", MillisToIso(other->beat_at_ms)},
-           {"seconds_since_beat",
-            std::round(static_cast<double>(now_ms - other->beat_at_ms) /
-                       100.0) /
-                10.0},
-           {"meta",
-            {{"parlays_settled", other->last_parlays_settled},
-             {"parlays_won", other->last_parlays_won},
-             {"parlays_lost", other->last_parlays_lost}}}});
-    }
-    health.body["other_workers"] = other_workers;
-    response.status = health.http_status;
-    response.set_content(health.body.dump(), "application/json");
+    response.status = built->http_status;
+    response.set_content(built->body, "application/json");
   });
 
   router.Get("/metrics",

@@ -181,6 +181,9 @@ TEST_P(HealthTest, CircuitOpenThenHalfOpenThenClosed) {
 
 TEST_P(HealthTest, StoppedWhenWorkerStops) {
   Start(BaseConfig());
+  // The response of this same millisecond must not be reused for the
+  // stopped worker.
+  ASSERT_EQ(Get("/health/settlement").body["status"], "healthy");
   service_->worker().RequestStop();
   service_->worker().Join();
 
