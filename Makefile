@@ -6,7 +6,7 @@ JOBS ?= 2
 DB ?= parlay-settler.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test test-sqlite test-asan coverage format clean \
+.PHONY: all deps build build-binary run test test-sqlite test-asan coverage format clean \
 	fuzz bench
 
 all: build
@@ -18,10 +18,16 @@ build: deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Only parlay-settler, without the tests and benchmarks: about half the
+# first build.
+build-binary: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS) --target parlay-settler
+
 # Loads the NFL demo data unsettled, then runs the service in the
 # foreground with settlement on, so its worker settles the data. It prints
 # its URLs; Ctrl-C stops it. `make run PORT=9000` picks another port.
-run: build
+run: build-binary
 	$(BUILD)/parlay-settler demo --db $(DB) --fresh --no-settle --data data/nfl
 	FEATURE_SETTLEMENT=true LOG_FORMAT=text \
 	  $(BUILD)/parlay-settler --db $(DB) serve
