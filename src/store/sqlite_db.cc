@@ -100,13 +100,19 @@ std::string_view SqliteStatement::TextView(int column) const {
                           sqlite3_column_bytes(statement_, column));
 }
 
-SqliteDb::SqliteDb(const std::string& path) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-              SQLITE_OPEN_NOMUTEX;
+SqliteDb::SqliteDb(const std::string& path, bool create) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (create) flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
+    if (!create) {
+      message +=
+          "; this connection does not create the file, so check that the "
+          "database still exists at that path (it may have been moved or "
+          "deleted while the service ran)";
+    }
     throw StoreError("sqlite: cannot open database \"" + path +
                      "\": " + message);
   }

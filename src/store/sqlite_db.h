@@ -52,7 +52,9 @@ class SqliteStatement {
 // An open database connection with a cache of prepared statements.
 class SqliteDb {
  public:
-  explicit SqliteDb(const std::string& path);
+  // Opens `path`; with `create` false a missing file is an error instead
+  // of a new empty database.
+  explicit SqliteDb(const std::string& path, bool create = true);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;

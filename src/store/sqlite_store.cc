@@ -618,7 +618,8 @@ class SqliteTransaction final : public Transaction {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, int busy_timeout_ms) : db_(path) {
+  SqliteStore(const std::string& path, int busy_timeout_ms, bool create)
+      : db_(path, create) {
     sqlite3_busy_timeout(db_.handle(), busy_timeout_ms);
     db_.Execute("PRAGMA journal_mode = WAL");
     // FULL syncs the WAL on every commit: a settled payout survives a power
@@ -1183,7 +1184,11 @@ std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
 
 std::unique_ptr<Store> OpenSqliteStore(const std::string& path,
                                        const SqliteOptions& options) {
-  auto store = std::make_unique<SqliteStore>(path, options.busy_timeout_ms);
+  // A connection that does not migrate serves a database that another one
+  // created and migrated, so it does not create a missing file: an empty
+  // database in its place would only fail later with "no such table".
+  auto store = std::make_unique<SqliteStore>(path, options.busy_timeout_ms,
+                                             options.migrate);
   if (options.migrate) store->Migrate();
   return store;
 }

@@ -445,7 +445,8 @@ struct SqliteOptions {
   // fails with StoreError. In WAL mode only writers wait for each other.
   int busy_timeout_ms = 10'000;
   // Apply pending migrations on open. Migrating takes the write lock, so
-  // extra connections to an already migrated database skip it.
+  // extra connections to an already migrated database skip it. Without it
+  // a missing file is an error instead of a new empty database.
   bool migrate = true;
 };
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -177,6 +178,27 @@ TEST(SqliteStoreTest, UpgradeKeepsStoredOutboxPayloads) {
   transaction->AppendAudit(events);
   transaction->Commit();
   EXPECT_EQ(events[0].id, 2);
+}
+
+TEST(SqliteStoreTest, ExtraConnectionDoesNotCreateMissingFile) {
+  testing::TempDir dir;
+  const std::string path = dir.File("moved.db");
+  try {
+    OpenStore(path, {.migrate = false});
+    FAIL() << "opened a database that does not exist";
+  } catch (const StoreError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("check that the database still exists"),
+              std::string::npos)
+        << message;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+
+  // The connection that migrates creates it, and then the others open it.
+  { std::unique_ptr<Store> first = OpenStore(path); }
+  std::unique_ptr<Store> extra = OpenStore(path, {.migrate = false});
+  EXPECT_TRUE(extra->ListHeartbeats().empty());
 }
 
 TEST(SqliteStoreTest, RefusesNewerSchema) {
