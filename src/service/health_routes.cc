@@ -1,5 +1,6 @@
 #include "service/health_routes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,13 @@ namespace parlay::service {
 namespace {
 
 using nlohmann::ordered_json;
+
+// Rounded to tenths of a second. A heartbeat stamped later than now (the
+// clock of another worker's host ahead of this one) counts as 0 s old.
+double SecondsSinceBeat(int64_t beat_at_ms, int64_t now_ms) {
+  const int64_t age_ms = std::max<int64_t>(0, now_ms - beat_at_ms);
+  return std::round(static_cast<double>(age_ms) / 100.0) / 10.0;
+}
 
 ordered_json MillisToIso(std::optional<int64_t> millis) {
   if (!millis) return nullptr;
@@ -114,9 +122,7 @@ std::shared_ptr<const SettlementResponse> BuildSettlementResponse(
         {{"worker_id", other->worker_id},
          {"last_beat", MillisToIso(other->beat_at_ms)},
          {"seconds_since_beat",
-          std::round(static_cast<double>(now_ms - other->beat_at_ms) /
-                     100.0) /
-              10.0},
+          SecondsSinceBeat(other->beat_at_ms, now_ms)},
          {"meta",
           {{"parlays_settled", other->last_parlays_settled},
            {"parlays_won", other->last_parlays_won},
@@ -133,6 +139,32 @@ std::shared_ptr<const SettlementResponse> BuildSettlementResponse(
   return built;
 }
 
+// Lets a failure that every request meets be logged at most once a second:
+// a probe or a load balancer polling hard during a database outage would
+// otherwise write a line per request. Thread-safe.
+class FailureLogLimit {
+ public:
+  // True when a line may be written at now_ms. Then `not_logged` is set to
+  // the failures met since the last line that were not logged.
+  bool Allow(int64_t now_ms, int64_t& not_logged) {
+    std::lock_guard lock(mutex_);
+    if (last_logged_ms_ && now_ms >= *last_logged_ms_ &&
+        now_ms - *last_logged_ms_ < 1000) {
+      ++not_logged_;
+      return false;
+    }
+    not_logged = not_logged_;
+    not_logged_ = 0;
+    last_logged_ms_ = now_ms;
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<int64_t> last_logged_ms_;  // guarded by mutex_
+  int64_t not_logged_ = 0;                 // guarded by mutex_
+};
+
 }  // namespace
 
 SettlementHealth EvaluateSettlementHealth(
@@ -143,10 +175,7 @@ SettlementHealth EvaluateSettlementHealth(
   const bool breaker_open = breaker.state != BreakerState::kClosed;
   std::optional<double> age_seconds;
   if (beat) {
-    // Rounded to tenths of a second.
-    age_seconds =
-        std::round(static_cast<double>(now_ms - beat->beat_at_ms) / 100.0) /
-        10.0;
+    age_seconds = SecondsSinceBeat(beat->beat_at_ms, now_ms);
   }
 
   // The flag and the breaker are known without the database, so they win
@@ -200,17 +229,23 @@ SettlementHealth EvaluateSettlementHealth(
 }
 
 void RegisterHealthRoutes(Router& router, RouteContext& context) {
-  router.Get("/health", [&context](const httplib::Request&,
-                                   httplib::Response& response) {
-    const std::string now = FormatIso8601(context.clock.NowSeconds());
+  auto failure_log = std::make_shared<FailureLogLimit>();
+  router.Get("/health", [&context, failure_log](const httplib::Request&,
+                                                httplib::Response& response) {
+    const int64_t now_ms = context.clock.NowMillis();
+    const std::string now = FormatIso8601(now_ms / 1000);
     try {
       auto store = context.health_stores.Acquire();
       store->ReadHeartbeat(context.worker.id());
       SendJson(response, 200,
                {{"status", "ok"}, {"database", "ok"}, {"timestamp", now}});
     } catch (const std::exception& error) {
-      LogEvent(spdlog::level::err, "health_check_failed",
-               "database liveness check failed", {{"error", error.what()}});
+      int64_t not_logged = 0;
+      if (failure_log->Allow(now_ms, not_logged)) {
+        LogEvent(spdlog::level::err, "health_check_failed",
+                 "database liveness check failed",
+                 {{"error", error.what()}, {"failures_not_logged", not_logged}});
+      }
       SendJson(response, 503,
                {{"status", "error"},
                 {"database", "error"},
@@ -225,11 +260,10 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
                                        const httplib::Request&,
                                        httplib::Response& response) {
     const WorkerStatus worker = context.worker.Status();
-    const int64_t now_ms = context.clock.NowMillis();
     // One read for this worker's heartbeat and the others', shared by the
     // requests of the next second (service/heartbeat_cache.h).
-    std::shared_ptr<const HeartbeatRead> read =
-        context.heartbeats.Get(now_ms, worker.heartbeats_written, [&context] {
+    std::shared_ptr<const HeartbeatRead> read = context.heartbeats.Get(
+        context.clock.NowMillis(), worker.heartbeats_written, [&context] {
           try {
             return context.health_stores.Acquire()->ListHeartbeats();
           } catch (const std::exception& failure) {
@@ -241,6 +275,9 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
             throw;
           }
         });
+    // Read after the heartbeats: a slow read can return a heartbeat written
+    // after the request arrived, which would otherwise show a negative age.
+    const int64_t now_ms = context.clock.NowMillis();
     std::shared_ptr<const SettlementResponse> built =
         last_response->Find(*read, worker, now_ms);
     if (built == nullptr) {

@@ -2,6 +2,10 @@
 // its HTTP code and the exact JSON.
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <sstream>
+#include <vector>
 
 #include "service/health_routes.h"
 #include "service_fixture.h"
@@ -65,6 +69,21 @@ TEST_P(HealthTest, ListsOtherWorkersHeartbeats) {
   EXPECT_EQ(listed["meta"]["parlays_lost"], 5);
 }
 
+TEST_P(HealthTest, HeartbeatAheadOfClockIsZeroSecondsOld) {
+  Start(BaseConfig());
+  // Another worker's host clock runs 1.5 s ahead of this one.
+  WorkerHeartbeat other;
+  other.worker_id = "host-c-77";
+  other.started_at_ms = clock_.NowMillis();
+  other.beat_at_ms = clock_.NowMillis() + 1'500;
+  OpenStore()->WriteHeartbeat(other);
+
+  Reply reply = Get("/health/settlement");
+  ASSERT_EQ(reply.body["other_workers"].size(), 1u) << reply.text;
+  EXPECT_EQ(reply.body["other_workers"][0]["seconds_since_beat"], 0.0);
+  EXPECT_EQ(reply.body["status"], "healthy");
+}
+
 TEST_P(HealthTest, LivenessReportsDatabase) {
   Start(BaseConfig());
   Reply reply = Get("/health");
@@ -77,6 +96,36 @@ TEST_P(HealthTest, LivenessReportsDatabase) {
   EXPECT_EQ(failed.status, 503);
   EXPECT_EQ(failed.body["status"], "error");
   EXPECT_EQ(failed.body["database"], "error");
+}
+
+TEST_P(HealthTest, LivenessFailureLogsOnceASecond) {
+  Start(BaseConfig());
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  spdlog::set_default_logger(logger);
+  faults_.read_heartbeat = true;
+
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Get("/health").status, 503);
+  clock_.Advance(1'000);
+  EXPECT_EQ(Get("/health").status, 503);
+  spdlog::set_default_logger(previous);
+
+  // The first failure and the one a second later; the second line counts
+  // the four failures between them.
+  std::vector<std::string> lines;
+  std::istringstream text(captured.str());
+  for (std::string line; std::getline(text, line);) {
+    if (line.find("database liveness check failed") != std::string::npos) {
+      lines.push_back(line);
+    }
+  }
+  ASSERT_EQ(lines.size(), 2u) << captured.str();
+  EXPECT_NE(lines[0].find("failures_not_logged=0"), std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[1].find("failures_not_logged=4"), std::string::npos)
+      << lines[1];
 }
 
 TEST_P(HealthTest, DisabledWhenFlagOff) {
