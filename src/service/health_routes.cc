@@ -15,6 +15,12 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// Other workers whose last heartbeat is older than this are left out of
+// other_workers. Worker ids contain the process id, so every restart adds a
+// row to the heartbeat table, and the list would otherwise keep each
+// process that ever ran.
+constexpr int64_t kOtherWorkerHorizonMs = 24 * 3600 * 1000;
+
 // Rounded to tenths of a second. A heartbeat stamped later than now (the
 // clock of another worker's host ahead of this one) counts as 0 s old.
 double SecondsSinceBeat(int64_t beat_at_ms, int64_t now_ms) {
@@ -105,7 +111,7 @@ std::shared_ptr<const SettlementResponse> BuildSettlementResponse(
   for (const WorkerHeartbeat& stored : read->beats) {
     if (stored.worker_id == context.worker.id()) {
       beat = stored;
-    } else {
+    } else if (now_ms - stored.beat_at_ms <= kOtherWorkerHorizonMs) {
       others.push_back(&stored);
     }
   }

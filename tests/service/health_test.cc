@@ -69,6 +69,25 @@ TEST_P(HealthTest, ListsOtherWorkersHeartbeats) {
   EXPECT_EQ(listed["meta"]["parlays_lost"], 5);
 }
 
+TEST_P(HealthTest, LeavesOutWorkersGoneADay) {
+  Start(BaseConfig());
+  std::unique_ptr<Store> store = OpenStore();
+  for (const auto& [id, age_ms] :
+       {std::pair<std::string, int64_t>{"host-d-1", 86'400'000},
+        {"host-d-2", 86'400'001}}) {
+    WorkerHeartbeat other;
+    other.worker_id = id;
+    other.started_at_ms = clock_.NowMillis() - age_ms;
+    other.beat_at_ms = clock_.NowMillis() - age_ms;
+    store->WriteHeartbeat(other);
+  }
+
+  Reply reply = Get("/health/settlement");
+  ASSERT_EQ(reply.body["other_workers"].size(), 1u) << reply.text;
+  EXPECT_EQ(reply.body["other_workers"][0]["worker_id"], "host-d-1");
+  EXPECT_EQ(reply.body["other_workers"][0]["seconds_since_beat"], 86400.0);
+}
+
 TEST_P(HealthTest, HeartbeatAheadOfClockIsZeroSecondsOld) {
   Start(BaseConfig());
   // Another worker's host clock runs 1.5 s ahead of this one.
