@@ -49,6 +49,25 @@ class SqliteStatement {
   std::string sql_;
 };
 
+// A guard that resets a statement when its scope ends, also through an
+// exception. A statement stopped before its last row keeps the
+// connection's read snapshot until it is reset, so later reads on the
+// connection would miss rows committed since.
+// NOTE: most readers of SqliteStore reset their statement only at its next
+// Prepare, so a row that fails to parse mid-read pins the snapshot of that
+// connection until then.
+class StatementReset {
+ public:
+  explicit StatementReset(SqliteStatement& statement)
+      : statement_(statement) {}
+  ~StatementReset() { statement_.Reset(); }
+  StatementReset(const StatementReset&) = delete;
+  StatementReset& operator=(const StatementReset&) = delete;
+
+ private:
+  SqliteStatement& statement_;
+};
+
 // An open database connection with a cache of prepared statements.
 class SqliteDb {
  public:

@@ -934,6 +934,8 @@ class SqliteStore final : public Store {
   std::vector<OutboxEvent> ReadOutbox(int64_t after_seq, int limit) override {
     std::vector<OutboxEvent> events;
     auto& select = db_.Prepare(Placeholders(kReadOutboxSql));
+    // The page may end before a broken event, with rows left.
+    StatementReset reset(select);
     select.Bind(1, after_seq).Bind(2, int64_t{limit});
     while (select.Step()) {
       OutboxEvent event;

@@ -250,6 +250,31 @@ TEST_P(EventAppendTest, OutboxEventWithoutAuditRowFails) {
   }
 }
 
+// A read that stops at a broken event must not leave its statement open:
+// on SQLite that would keep the connection's read snapshot, and its later
+// reads would miss rows committed since.
+TEST_P(EventAppendTest, BrokenOutboxReadKeepsReadsCurrent) {
+  testing::TestDatabase database(GetParam());
+  PARLAY_REQUIRE_DATABASE(database);
+  std::unique_ptr<Store> store = database.Open();
+  std::unique_ptr<Transaction> transaction = store->Begin();
+  transaction->AppendOutbox(std::vector<OutboxEvent>{
+      {0, "leg_corrected", "p-1", 0, "{}", 1'700'000'000},
+      {0, "leg_settled", "p-1", 0, "", 1'700'000'000, 424242}});
+  transaction->Commit();
+
+  EXPECT_EQ(store->ReadOutbox(0, 10).size(), 1u);  // ends before the broken
+  std::unique_ptr<Store> other = database.Open();
+  other->UpsertGames(std::vector<Game>{
+      testing::MakeGame("g-after", "Home Team", "Away Team", 3, 1)});
+  EXPECT_TRUE(store->GetGame("g-after").has_value());
+
+  EXPECT_THROW(store->ReadOutbox(1, 10), CorruptDataError);
+  other->UpsertGames(std::vector<Game>{
+      testing::MakeGame("g-later", "Home Team", "Away Team", 0, 2)});
+  EXPECT_TRUE(store->GetGame("g-later").has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EventAppendTest, testing::AllBackends(),
                          testing::BackendName);
 
