@@ -21,8 +21,13 @@ using nlohmann::ordered_json;
 // process that ever ran.
 constexpr int64_t kOtherWorkerHorizonMs = 24 * 3600 * 1000;
 
-// Rounded to tenths of a second. A heartbeat stamped later than now (the
-// clock of another worker's host ahead of this one) counts as 0 s old.
+// The prefix of the message of /health/settlement, and of its log line,
+// when reading the heartbeats failed.
+constexpr char kHeartbeatReadFailed[] = "reading the heartbeat failed: ";
+
+// Returns the age of a heartbeat in seconds, rounded to tenths. A heartbeat
+// stamped later than now (another worker's host clock ahead of this one)
+// counts as 0 s old.
 double SecondsSinceBeat(int64_t beat_at_ms, int64_t now_ms) {
   const int64_t age_ms = std::max<int64_t>(0, now_ms - beat_at_ms);
   return std::round(static_cast<double>(age_ms) / 100.0) / 10.0;
@@ -79,7 +84,8 @@ bool SameInputs(const SettlementResponse& built, const HeartbeatRead& read,
          then.opened_at_ms == now.opened_at_ms;
 }
 
-// Thread-safe.
+// The last /health/settlement response built, shared by the route's
+// requests. Thread-safe.
 class LastSettlementResponse {
  public:
   // The last response when it was built from the same inputs, or null.
@@ -116,9 +122,7 @@ std::shared_ptr<const SettlementResponse> BuildSettlementResponse(
     }
   }
   std::optional<std::string> error;
-  if (read->error) {
-    error = "reading the heartbeat failed: " + *read->error;
-  }
+  if (read->error) error = kHeartbeatReadFailed + *read->error;
   SettlementHealth health = EvaluateSettlementHealth(
       worker, beat, error, now_ms, context.config.stale_seconds);
   // Workers sharing the database, each as its own heartbeat reports it.
@@ -145,13 +149,13 @@ std::shared_ptr<const SettlementResponse> BuildSettlementResponse(
   return built;
 }
 
-// Lets a failure that every request meets be logged at most once a second:
-// a probe or a load balancer polling hard during a database outage would
-// otherwise write a line per request. Thread-safe.
+// A limit of one log line a second for a failure that every request meets.
+// Without it, a probe polling hard during a database outage would write a
+// line per request. Thread-safe.
 class FailureLogLimit {
  public:
-  // True when a line may be written at now_ms. Then `not_logged` is set to
-  // the failures met since the last line that were not logged.
+  // Returns true when a line may be written at now_ms, and then sets
+  // `not_logged` to the failures since the last line that were not logged.
   bool Allow(int64_t now_ms, int64_t& not_logged) {
     std::lock_guard lock(mutex_);
     if (last_logged_ms_ && now_ms >= *last_logged_ms_ &&
@@ -276,7 +280,7 @@ void RegisterHealthRoutes(Router& router, RouteContext& context) {
             LogEvent(spdlog::level::err, "health_check_failed",
                      "settlement health check failed",
                      {{"worker_id", context.worker.id()},
-                      {"error", std::string("reading the heartbeat failed: ") +
+                      {"error", std::string(kHeartbeatReadFailed) +
                                     failure.what()}});
             throw;
           }

@@ -3,11 +3,11 @@
 //
 // Without it every request reads the database: on PostgreSQL a round trip
 // to a server that shares the machine's cores with the settlement. With it
-// the route reads at most once per kHeartbeatReadMaxAgeMs, and again as
-// soon as this process's worker has written a new heartbeat, so the
-// worker's own heartbeat is never shown older than it is stored. Other
-// workers' heartbeats, and a database that stopped answering, show up at
-// most kHeartbeatReadMaxAgeMs late.
+// the route reads at most once per kHeartbeatReadMaxAgeMs. It reads again
+// once this process's worker has counted a new heartbeat, which the worker
+// does right after writing it, so the worker's own heartbeat shows at once.
+// Other workers' heartbeats, and a database that stopped answering, show
+// up at most kHeartbeatReadMaxAgeMs late.
 
 #ifndef PARLAY_SERVICE_HEARTBEAT_CACHE_H_
 #define PARLAY_SERVICE_HEARTBEAT_CACHE_H_

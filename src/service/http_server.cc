@@ -139,22 +139,21 @@ void HttpServer::Configure() {
     const std::string& route = CurrentRoute();
     context_.metrics.AddHttpRequest(route, response.status, seconds);
     const bool slow = seconds >= kSlowRequestSeconds;
-    if (!slow && !LogEnabled(spdlog::level::debug)) {
-      SetCurrentRoute("unmatched");
-      return;
-    }
-    nlohmann::ordered_json fields = {
-        {"method", request.method},
-        {"path", request.path},
-        {"route", route},
-        {"status", response.status},
-        {"duration_ms", static_cast<int64_t>(seconds * 1000)},
-        {"remote_addr", request.remote_addr}};
-    if (slow) {
-      LogEvent(spdlog::level::warn, "slow_request", "slow HTTP request",
-               fields);
-    } else {
-      LogEvent(spdlog::level::debug, "request", "HTTP request", fields);
+    // The fields are built only for a line that is written.
+    if (slow || LogEnabled(spdlog::level::debug)) {
+      const nlohmann::ordered_json fields = {
+          {"method", request.method},
+          {"path", request.path},
+          {"route", route},
+          {"status", response.status},
+          {"duration_ms", static_cast<int64_t>(seconds * 1000)},
+          {"remote_addr", request.remote_addr}};
+      if (slow) {
+        LogEvent(spdlog::level::warn, "slow_request", "slow HTTP request",
+                 fields);
+      } else {
+        LogEvent(spdlog::level::debug, "request", "HTTP request", fields);
+      }
     }
     SetCurrentRoute("unmatched");
   });
